@@ -1,0 +1,131 @@
+package dev.vitals.catalog;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything Vitals knows about a team's estate, loaded once from {@code vitals.yml} and validated:
+ * environments, services, people and their roles, policies and defaults.
+ */
+public record Catalog(
+        Path source,
+        Map<String, Environment> environments,
+        Map<String, Service> services,
+        Map<String, User> users,
+        Map<String, RoleMapping> roles,
+        List<Policy> policies,
+        Defaults defaults,
+        DeploySettings deploy,
+        MaintenanceSettings maintenance,
+        List<WatchPhase> monitoring,
+        List<LocalImage> localImages) {
+
+    public Optional<Environment> environment(String name) {
+        return Optional.ofNullable(environments.get(name));
+    }
+
+    public Optional<Service> service(String name) {
+        return Optional.ofNullable(services.get(name));
+    }
+
+    public Optional<User> user(String name) {
+        return Optional.ofNullable(users.get(name));
+    }
+
+    /** The environment a command means when it names none: staging if there is one, else the first. */
+    public Environment defaultEnvironment() {
+        return environments.containsKey("staging")
+                ? environments.get("staging")
+                : environments.values().iterator().next();
+    }
+
+    /** The policy for an environment and risk; a catalog without a matching entry needs no approval. */
+    public Policy policy(String environment, Risk risk) {
+        return policies.stream()
+                .filter(p -> p.environment().equals(environment) && p.risks().contains(risk))
+                .findFirst()
+                .orElse(new Policy(environment, Set.of(risk), Map.of(), false, List.of()));
+    }
+
+    public record Environment(String name, EngineEndpoint engine, String network, Channels channels) {
+    }
+
+    /** A Docker engine: {@code unix:///var/run/docker.sock} or {@code tcp://host:2375}; API version unset = the engine's. */
+    public record EngineEndpoint(String host, Optional<String> apiVersion) {
+    }
+
+    public record Channels(String deploys, String announcements, String incidents) {
+    }
+
+    public record Service(
+            String name,
+            String image,
+            Strategy strategy,
+            int replicas,
+            int port,
+            Health health,
+            Map<String, String> env,
+            List<String> volumes,
+            Map<String, String> labels,
+            Hooks hooks,
+            int deployOrder) {
+
+        public String imageRef(String version) {
+            return image + ":" + version;
+        }
+    }
+
+    /**
+     * Health gate settings. {@code command} empty = the image's own HEALTHCHECK; {@code gateTimeout} is
+     * how long a pipeline waits for a new container to become healthy.
+     */
+    public record Health(List<String> command, Duration interval, Duration timeout, int retries,
+                         Duration startPeriod, Duration gateTimeout) {
+    }
+
+    /** A one-shot container that must exit 0. An empty image means the version being deployed. */
+    public record Hook(String image, List<String> command, Map<String, String> env, Duration timeout) {
+    }
+
+    public record Hooks(Optional<Hook> snapshot, Optional<Hook> migration, Optional<Hook> smoke) {
+    }
+
+    public record User(String name, Set<String> roles) {
+    }
+
+    /** Which chat-platform roles (Discord role ids or names) carry a bot role. */
+    public record RoleMapping(String role, List<String> discordRoles) {
+    }
+
+    public record Policy(String environment, Set<Risk> risks, Map<String, Integer> approvals,
+                         boolean maintenanceWindow, List<String> checklist) {
+        public boolean needsApproval() {
+            return approvals.values().stream().anyMatch(n -> n > 0);
+        }
+    }
+
+    public record Defaults(Risk risk, Duration approvalExpiry, Duration requestExpiry) {
+    }
+
+    /**
+     * Pipeline settings: {@code verifyStable} after the switch, {@code hotStandby} how long the old
+     * version keeps running off the traffic path, {@code keepStopped} how many old containers are kept.
+     */
+    public record DeploySettings(Duration verifyStable, Duration hotStandby, int keepStopped, Duration stepTimeout) {
+    }
+
+    public record MaintenanceSettings(List<Duration> reminders, Duration endingSoon) {
+    }
+
+    /** Post-deploy watch: until {@code until} after the deploy, probe every {@code every}. */
+    public record WatchPhase(Duration until, Duration every) {
+    }
+
+    /** An image the project builds itself when missing (there may be no registry to pull from). */
+    public record LocalImage(String image, String version, boolean healthy) {
+    }
+}

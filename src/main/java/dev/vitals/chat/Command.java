@@ -1,0 +1,123 @@
+package dev.vitals.chat;
+
+import dev.vitals.catalog.Risk;
+import dev.vitals.catalog.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A chat command, parsed once from text into a typed value. Every name and version in a command has
+ * already been checked against the catalog and the tag grammar by {@link CommandParser}.
+ */
+public sealed interface Command {
+
+    Kind kind();
+
+    /** The families of commands that roles are granted. */
+    enum Kind {
+        DEPLOY, ROLLBACK, APPROVE, REJECT, CANCEL, STATUS, HEALTH, HISTORY, LOCK, UNLOCK,
+        MAINTENANCE, INCIDENT, AUDIT, HELP
+    }
+
+    record Deploy(String service, String version, Optional<String> environment, Optional<Risk> risk,
+                  Optional<String> reason, Optional<Instant> at) implements Command {
+        public Kind kind() { return Kind.DEPLOY; }
+    }
+
+    record Rollback(String service, Optional<String> environment, Optional<String> toVersion,
+                    Optional<String> reason) implements Command {
+        public Kind kind() { return Kind.ROLLBACK; }
+    }
+
+    record Approve(String deploymentId) implements Command {
+        public Kind kind() { return Kind.APPROVE; }
+    }
+
+    record Reject(String deploymentId, Optional<String> reason) implements Command {
+        public Kind kind() { return Kind.REJECT; }
+    }
+
+    record Cancel(String deploymentId) implements Command {
+        public Kind kind() { return Kind.CANCEL; }
+    }
+
+    record Status(Optional<String> environment) implements Command {
+        public Kind kind() { return Kind.STATUS; }
+    }
+
+    record Health(String service, Optional<String> environment) implements Command {
+        public Kind kind() { return Kind.HEALTH; }
+    }
+
+    record History(String service, Optional<String> environment) implements Command {
+        public Kind kind() { return Kind.HISTORY; }
+    }
+
+    record Lock(String service, String environment, String reason) implements Command {
+        public Kind kind() { return Kind.LOCK; }
+    }
+
+    record Unlock(String service, String environment) implements Command {
+        public Kind kind() { return Kind.UNLOCK; }
+    }
+
+    record MaintenanceStart(Duration duration, String reason, List<String> services,
+                            Optional<String> environment) implements Command {
+        public Kind kind() { return Kind.MAINTENANCE; }
+    }
+
+    record MaintenanceSchedule(Instant start, Duration duration, String reason, List<String> services,
+                               Optional<String> environment) implements Command {
+        public Kind kind() { return Kind.MAINTENANCE; }
+    }
+
+    record MaintenanceEnd() implements Command {
+        public Kind kind() { return Kind.MAINTENANCE; }
+    }
+
+    record MaintenanceList() implements Command {
+        public Kind kind() { return Kind.MAINTENANCE; }
+    }
+
+    record MaintenanceCancel(String windowId) implements Command {
+        public Kind kind() { return Kind.MAINTENANCE; }
+    }
+
+    record IncidentOpen(Severity severity, String title, Optional<String> service) implements Command {
+        public Kind kind() { return Kind.INCIDENT; }
+    }
+
+    record IncidentAck() implements Command {
+        public Kind kind() { return Kind.INCIDENT; }
+    }
+
+    record IncidentUpdate(String text) implements Command {
+        public Kind kind() { return Kind.INCIDENT; }
+    }
+
+    record IncidentSeverity(Severity severity) implements Command {
+        public Kind kind() { return Kind.INCIDENT; }
+    }
+
+    record IncidentCommander(String user) implements Command {
+        public Kind kind() { return Kind.INCIDENT; }
+    }
+
+    record IncidentResolve(String summary) implements Command {
+        public Kind kind() { return Kind.INCIDENT; }
+    }
+
+    record AuditVerify() implements Command {
+        public Kind kind() { return Kind.AUDIT; }
+    }
+
+    record AuditExport(Optional<Instant> since, Optional<String> service) implements Command {
+        public Kind kind() { return Kind.AUDIT; }
+    }
+
+    record Help() implements Command {
+        public Kind kind() { return Kind.HELP; }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.vitals.deploy;
+
+import dev.vitals.catalog.Catalog.EngineEndpoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The Docker engine as the deploy pipeline needs it. Every method names the engine it talks to; an
+ * engine that does not answer raises {@link EngineUnavailableException}, never a hang.
+ */
+public interface ContainerRuntime {
+
+    /** The engine's version; throws {@link EngineUnavailableException} when it does not answer. */
+    String ping(EngineEndpoint engine);
+
+    /** The image behind a reference such as {@code vitals-demo/backend:v1.4}, if the engine has it. */
+    Optional<ImageInfo> image(EngineEndpoint engine, String imageRef);
+
+    /** Creates the user-defined bridge network if it does not exist. */
+    void ensureNetwork(EngineEndpoint engine, String network);
+
+    /** All containers, running or not, that carry every one of the given labels. */
+    List<ContainerInfo> containers(EngineEndpoint engine, Map<String, String> labels);
+
+    /** The container's current state, or empty when it no longer exists. */
+    Optional<ContainerInfo> inspect(EngineEndpoint engine, String containerId);
+
+    /**
+     * Creates (does not start) a container attached to {@code spec.network()} with
+     * {@code spec.aliases()} on it; returns its id.
+     */
+    String create(EngineEndpoint engine, ContainerSpec spec);
+
+    void start(EngineEndpoint engine, String containerId);
+
+    void stop(EngineEndpoint engine, String containerId, Duration grace);
+
+    /** Removes the container (forcefully); a container that is already gone is not an error. */
+    void remove(EngineEndpoint engine, String containerId);
+
+    void connect(EngineEndpoint engine, String containerId, String network, List<String> aliases);
+
+    /** Disconnects; a container that is not on the network is not an error. */
+    void disconnect(EngineEndpoint engine, String containerId, String network);
+
+    /**
+     * Runs a one-shot container to completion and removes it: exit code and the tail of its output,
+     * or {@code timedOut} (the container is killed and removed) when it outlives {@code timeout}.
+     */
+    OneShotResult runOnce(EngineEndpoint engine, ContainerSpec spec, Duration timeout);
+
+    /**
+     * Streams health transitions of containers carrying the given labels until the returned handle is
+     * closed.
+     */
+    AutoCloseable watchHealth(EngineEndpoint engine, Map<String, String> labels, Consumer<HealthEvent> listener);
+
+    record ImageInfo(String id, List<String> tags) {
+    }
+
+    /**
+     * A container to create. {@code healthCheck} empty = the image's own HEALTHCHECK.
+     * {@code ports} maps container port to host port, published on 127.0.0.1 only.
+     */
+    record ContainerSpec(String name, String image, Map<String, String> labels, Map<String, String> env,
+                         List<String> command, String network, List<String> aliases,
+                         Optional<HealthCheck> healthCheck, Map<Integer, Integer> ports, List<String> volumes) {
+    }
+
+    record HealthCheck(List<String> test, Duration interval, Duration timeout, int retries, Duration startPeriod) {
+    }
+
+    enum Health { NONE, STARTING, HEALTHY, UNHEALTHY }
+
+    /**
+     * What the engine shows of a container. {@code aliases} are its aliases per network it is attached
+     * to (a container on a network with no alias maps to an empty list).
+     */
+    record ContainerInfo(String id, String name, String image, String imageId, Map<String, String> labels,
+                         boolean running, String status, java.time.Instant startedAt, Health health,
+                         Map<String, List<String>> aliases) {
+        public boolean servesAs(String network, String alias) {
+            return running && aliases.getOrDefault(network, List.of()).contains(alias);
+        }
+    }
+
+    record OneShotResult(int exitCode, boolean timedOut, String outputTail) {
+        public boolean succeeded() {
+            return !timedOut && exitCode == 0;
+        }
+    }
+
+    record HealthEvent(String containerId, Health health, java.time.Instant at) {
+    }
+}
