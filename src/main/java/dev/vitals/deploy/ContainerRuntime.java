@@ -19,6 +19,9 @@ public interface ContainerRuntime {
     /** The image behind a reference such as {@code vitals-demo/backend:v1.4}, if the engine has it. */
     Optional<ImageInfo> image(EngineEndpoint engine, String imageRef);
 
+    /** The tags the engine has for a repository, e.g. {@code [v1.3, v1.4]} for {@code vitals-demo/backend}. */
+    List<String> tags(EngineEndpoint engine, String repository);
+
     /** Creates the user-defined bridge network if it does not exist. */
     void ensureNetwork(EngineEndpoint engine, String network);
 

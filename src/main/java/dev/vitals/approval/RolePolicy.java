@@ -1,0 +1,53 @@
+package dev.vitals.approval;
+
+import dev.vitals.chat.Caller;
+import dev.vitals.chat.Command;
+import dev.vitals.chat.CommandAuthorizer;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * The roles each family of commands needs. {@code admin} may do everything; finer rules (the quorum
+ * of a deployment, the requester never approving) are checked where the decision is made.
+ */
+@Component
+class RolePolicy implements CommandAuthorizer {
+    static final String ADMIN = "admin";
+
+    private static final Map<Command.Kind, List<String>> NEEDS = new EnumMap<>(Command.Kind.class);
+
+    static {
+        List<String> viewer = List.of("viewer");
+        List<String> signers = List.of("approver", "devops-lead", "clinical-approver", "compliance");
+        NEEDS.put(Command.Kind.HELP, viewer);
+        NEEDS.put(Command.Kind.STATUS, viewer);
+        NEEDS.put(Command.Kind.HEALTH, viewer);
+        NEEDS.put(Command.Kind.HISTORY, viewer);
+        NEEDS.put(Command.Kind.DEPLOY, List.of("deployer"));
+        NEEDS.put(Command.Kind.ROLLBACK, List.of("deployer", "devops-lead", "incident-commander"));
+        NEEDS.put(Command.Kind.CANCEL, List.of("deployer", "devops-lead"));
+        NEEDS.put(Command.Kind.APPROVE, signers);
+        NEEDS.put(Command.Kind.REJECT, signers);
+        NEEDS.put(Command.Kind.LOCK, List.of("devops-lead"));
+        NEEDS.put(Command.Kind.UNLOCK, List.of("devops-lead"));
+        NEEDS.put(Command.Kind.MAINTENANCE, List.of("devops-lead"));
+        NEEDS.put(Command.Kind.INCIDENT, List.of("viewer"));
+        NEEDS.put(Command.Kind.AUDIT, List.of("compliance", "devops-lead"));
+    }
+
+    @Override
+    public Optional<String> refusal(Caller caller, Command.Kind kind) {
+        List<String> needed = NEEDS.getOrDefault(kind, List.of(ADMIN));
+        if (caller.has(ADMIN) || needed.stream().anyMatch(caller::has)) {
+            return Optional.empty();
+        }
+        String command = "/" + kind.name().toLowerCase(java.util.Locale.ROOT);
+        String roles = needed.size() == 1 ? "the role " + needed.getFirst()
+                : "one of the roles " + String.join(", ", needed);
+        return Optional.of(caller.name() + " may not use " + command + ": it needs " + roles + " (or admin). "
+                + caller.name() + " has: " + String.join(", ", caller.roles().stream().sorted().toList()) + ".");
+    }
+}

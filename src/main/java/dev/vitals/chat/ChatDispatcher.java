@@ -1,0 +1,109 @@
+package dev.vitals.chat;
+
+import dev.vitals.catalog.Catalog;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/** Parses every line once, checks the caller's roles, and routes the typed command to its handler. */
+@Component
+class ChatDispatcher implements ChatInbound {
+    private static final Logger log = LoggerFactory.getLogger(ChatDispatcher.class);
+
+    private final CommandParser parser;
+    private final Vocabulary vocabulary;
+    private final CommandAuthorizer authorizer;
+    private final Map<Class<?>, CommandHandler<?>> handlers = new HashMap<>();
+    private final List<ReactionListener> reactionListeners;
+    private final List<ButtonListener> buttonListeners;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    ChatDispatcher(Catalog catalog, CommandAuthorizer authorizer, List<CommandHandler<?>> handlers,
+                   List<ReactionListener> reactionListeners, List<ButtonListener> buttonListeners,
+                   ApplicationEventPublisher events, Clock clock, @Value("${vitals.zone}") ZoneId zone) {
+        this.parser = new CommandParser(clock, zone);
+        this.vocabulary = new Vocabulary(new TreeSet<>(catalog.services().keySet()),
+                new TreeSet<>(catalog.environments().keySet()), new TreeSet<>(catalog.users().keySet()));
+        this.authorizer = authorizer;
+        for (CommandHandler<?> h : handlers) {
+            this.handlers.put(h.type(), h);
+        }
+        this.reactionListeners = reactionListeners;
+        this.buttonListeners = buttonListeners;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Override
+    public void command(Caller caller, Origin origin, String text, Consumer<Reply> replier) {
+        Reply reply;
+        boolean accepted = false;
+        switch (parser.parse(text, vocabulary)) {
+            case ParseResult.Refused refused -> reply = Reply.text(refused.message());
+            case ParseResult.Parsed parsed -> {
+                Optional<String> refusal = authorizer.refusal(caller, parsed.command().kind());
+                if (refusal.isPresent()) {
+                    reply = Reply.text(refusal.get());
+                } else {
+                    Outcome outcome = run(parsed.command(), caller, origin);
+                    reply = outcome.reply();
+                    accepted = outcome.accepted();
+                }
+            }
+        }
+        events.publishEvent(new CommandHandled(caller.name(), origin.channel(), origin.thread(), text, accepted,
+                firstLine(reply.message().text()), clock.instant()));
+        replier.accept(reply);
+    }
+
+    private record Outcome(Reply reply, boolean accepted) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private <C extends Command> Outcome run(C command, Caller caller, Origin origin) {
+        CommandHandler<C> handler = (CommandHandler<C>) handlers.get(command.getClass());
+        if (handler == null) {
+            return new Outcome(Reply.text("/" + command.kind().name().toLowerCase() + " is not available in this"
+                    + " version of Vitals yet."), false);
+        }
+        try {
+            return new Outcome(handler.handle(command, caller, origin), true);
+        } catch (RuntimeException e) {
+            // The person gets a plain answer; the details stay in the log.
+            log.error("Command {} by {} failed", command, caller.name(), e);
+            return new Outcome(Reply.text("That did not work: " + e.getMessage()
+                    + ". See the Vitals log for details."), false);
+        }
+    }
+
+    @Override
+    public void reaction(Caller caller, MessageRef message, String emoji, boolean added) {
+        for (ReactionListener l : reactionListeners) {
+            l.reacted(caller, message, emoji, added);
+        }
+    }
+
+    @Override
+    public void click(Caller caller, MessageRef message, String buttonId) {
+        for (ButtonListener l : buttonListeners) {
+            l.clicked(caller, message, buttonId);
+        }
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        String line = nl < 0 ? text : text.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) : line;
+    }
+}

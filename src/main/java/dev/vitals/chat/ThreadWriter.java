@@ -1,0 +1,136 @@
+package dev.vitals.chat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Coalesces what a busy pipeline says so chat stays within its rate limits: at most one message per
+ * thread and one edit per card every {@code interval} (2 s by default). Lines are never dropped; they
+ * are joined into the next message. A message that would exceed the platform's 2000 characters is
+ * split across several posts.
+ */
+@Component
+public class ThreadWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ThreadWriter.class);
+    static final int MAX_MESSAGE = 1900;
+
+    private final ChatPlatform chat;
+    private final Clock clock;
+    private final Duration interval;
+    private final Map<ThreadRef, Pending> threads = new LinkedHashMap<>();
+    private final Map<String, PendingEdit> cards = new LinkedHashMap<>();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vitals-chat-writer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    ThreadWriter(ChatPlatform chat, Clock clock, @Value("${vitals.chat.coalesce:2s}") Duration interval) {
+        this.chat = chat;
+        this.clock = clock;
+        this.interval = interval;
+        ticker.scheduleWithFixedDelay(this::flushDue, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private static final class Pending {
+        final List<String> lines = new ArrayList<>();
+        Instant lastPost = Instant.EPOCH;
+    }
+
+    private static final class PendingEdit {
+        MessageRef ref;
+        Message latest;
+        Instant lastEdit = Instant.EPOCH;
+    }
+
+    /** Queues a line for the thread; it is posted within one interval. */
+    public void append(ThreadRef thread, String line) {
+        synchronized (this) {
+            threads.computeIfAbsent(thread, t -> new Pending()).lines.add(line);
+        }
+    }
+
+    /** Replaces a card's content; only the latest content is sent, at most once per interval. */
+    public void editCard(MessageRef card, Message content) {
+        synchronized (this) {
+            PendingEdit e = cards.computeIfAbsent(card.id(), k -> new PendingEdit());
+            e.ref = card;
+            e.latest = content;
+        }
+    }
+
+    /** Sends whatever is due now; the ticker calls this, and tests can too. */
+    void flushDue() {
+        Instant now = clock.instant();
+        List<Runnable> sends = new ArrayList<>();
+        synchronized (this) {
+            threads.forEach((thread, p) -> {
+                if (!p.lines.isEmpty() && !now.isBefore(p.lastPost.plus(interval))) {
+                    List<String> lines = List.copyOf(p.lines);
+                    p.lines.clear();
+                    p.lastPost = now;
+                    sends.add(() -> split(lines).forEach(text -> chat.postInThread(thread, Message.text(text))));
+                }
+            });
+            cards.forEach((id, e) -> {
+                if (e.latest != null && !now.isBefore(e.lastEdit.plus(interval))) {
+                    Message m = e.latest;
+                    MessageRef ref = e.ref;
+                    e.latest = null;
+                    e.lastEdit = now;
+                    sends.add(() -> chat.edit(ref, m));
+                }
+            });
+        }
+        for (Runnable send : sends) {
+            try {
+                send.run();
+            } catch (RuntimeException ex) {
+                log.warn("Could not post to chat: {}", ex.getMessage());
+            }
+        }
+    }
+
+    static List<String> split(List<String> lines) {
+        List<String> messages = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : lines) {
+            String l = line.length() > MAX_MESSAGE ? line.substring(0, MAX_MESSAGE - 1) + "…" : line;
+            if (current.length() + l.length() + 1 > MAX_MESSAGE) {
+                messages.add(current.toString());
+                current.setLength(0);
+            }
+            if (!current.isEmpty()) {
+                current.append('\n');
+            }
+            current.append(l);
+        }
+        if (!current.isEmpty()) {
+            messages.add(current.toString());
+        }
+        return messages;
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdown();
+        // What is still queued at shutdown is sent at once, so no line is lost.
+        synchronized (this) {
+            threads.values().forEach(p -> p.lastPost = Instant.EPOCH);
+            cards.values().forEach(e -> e.lastEdit = Instant.EPOCH);
+        }
+        flushDue();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.vitals.chat.console;
+
+import dev.vitals.catalog.Catalog;
+import dev.vitals.chat.Button;
+import dev.vitals.chat.ChatPlatform;
+import dev.vitals.chat.Message;
+import dev.vitals.chat.MessageRef;
+import dev.vitals.chat.ThreadRef;
+import dev.vitals.chat.console.ConsoleStore.ConsoleButton;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.stereotype.Component;
+
+/** The chat platform of the local console: messages live in PostgreSQL and are read over HTTP. */
+@Component
+class ConsoleChatPlatform implements ChatPlatform {
+    static final String BOT = "vitals";
+
+    private final ConsoleStore store;
+    private final Set<String> channels;
+
+    ConsoleChatPlatform(ConsoleStore store, Catalog catalog) {
+        this.store = store;
+        this.channels = new TreeSet<>();
+        catalog.environments().values().forEach(e -> {
+            channels.add(e.channels().deploys());
+            channels.add(e.channels().announcements());
+            channels.add(e.channels().incidents());
+        });
+    }
+
+    Set<String> channels() {
+        return channels;
+    }
+
+    @Override
+    public MessageRef post(String channel, Message message) {
+        long id = store.insert(channel, null, BOT, message.text(), buttons(message));
+        return new MessageRef(Long.toString(id), channel, null);
+    }
+
+    @Override
+    public void edit(MessageRef message, Message replacement) {
+        store.edit(Long.parseLong(message.id()), replacement.text(), buttons(replacement));
+    }
+
+    @Override
+    public ThreadRef openThread(MessageRef message, String name) {
+        long id = Long.parseLong(message.id());
+        store.openThread(id);
+        return new ThreadRef(message.id(), message.channel());
+    }
+
+    @Override
+    public MessageRef postInThread(ThreadRef thread, Message message) {
+        long id = store.insert(thread.channel(), Long.parseLong(thread.id()), BOT, message.text(), buttons(message));
+        return new MessageRef(Long.toString(id), thread.channel(), thread.id());
+    }
+
+    @Override
+    public void react(MessageRef message, String emoji) {
+        store.addReaction(Long.parseLong(message.id()), emoji, BOT);
+    }
+
+    private static List<ConsoleButton> buttons(Message message) {
+        return message.buttons().stream().map((Button b) -> new ConsoleButton(b.id(), b.label())).toList();
+    }
+}

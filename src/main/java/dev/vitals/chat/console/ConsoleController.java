@@ -1,0 +1,252 @@
+package dev.vitals.chat.console;
+
+import dev.vitals.catalog.Catalog;
+import dev.vitals.chat.Caller;
+import dev.vitals.chat.ChatInbound;
+import dev.vitals.chat.MessageRef;
+import dev.vitals.chat.Origin;
+import dev.vitals.chat.ThreadRef;
+import dev.vitals.chat.console.ConsoleStore.StoredMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/** The local console's JSON API: a person acts as one of the catalog's users. */
+@RestController
+@RequestMapping("/console/api")
+class ConsoleController {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleController.class);
+    private static final int MAX_TEXT = 4000;
+
+    private final ConsoleStore store;
+    private final ConsoleChatPlatform platform;
+    private final ChatInbound inbound;
+    private final Catalog catalog;
+    // Commands run off the request thread: the console answers at once, as Discord's ack does.
+    private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
+
+    ConsoleController(ConsoleStore store, ConsoleChatPlatform platform, ChatInbound inbound, Catalog catalog) {
+        this.store = store;
+        this.platform = platform;
+        this.inbound = inbound;
+        this.catalog = catalog;
+    }
+
+    record PostMessage(String user, String channel, String text, String threadId) {
+    }
+
+    record Created(String id) {
+    }
+
+    record ReactionBody(String user, String messageId, String emoji) {
+    }
+
+    record ClickBody(String user, String messageId, String button) {
+    }
+
+    record ComponentView(String id, String label) {
+    }
+
+    record ReactionView(String emoji, List<String> users) {
+    }
+
+    record MessageView(String id, String channel, String threadId, String author, String text,
+                       List<ComponentView> components, List<ReactionView> reactions, Instant createdAt,
+                       Instant editedAt) {
+    }
+
+    record UserView(String name, List<String> roles) {
+    }
+
+    record Problem(String error) {
+    }
+
+    static final class ConsoleProblem extends RuntimeException {
+        final HttpStatus status;
+
+        ConsoleProblem(HttpStatus status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    @PostMapping("/messages")
+    @ResponseStatus(HttpStatus.CREATED)
+    Created post(@RequestBody PostMessage body) {
+        Caller caller = caller(body == null ? null : body.user());
+        String text = required(body.text(), "text");
+        if (text.length() > MAX_TEXT) {
+            throw bad("text is " + text.length() + " characters; at most " + MAX_TEXT);
+        }
+        String channel;
+        Long thread = null;
+        if (body.threadId() != null && !body.threadId().isBlank()) {
+            StoredMessage opener = message(body.threadId());
+            if (opener.openedThread() == null) {
+                throw bad("message " + body.threadId() + " has no thread; threadId must be the id of a thread");
+            }
+            thread = opener.openedThread();
+            channel = opener.channel();
+        } else {
+            channel = required(body.channel(), "channel");
+            if (!platform.channels().contains(channel)) {
+                throw bad("unknown channel '" + channel + "'; channels: " + String.join(", ", platform.channels()));
+            }
+        }
+        long id = store.insert(channel, thread, caller.name(), text, List.of());
+        if (text.startsWith("/")) {
+            Origin origin = new Origin(channel, thread == null ? null : thread.toString());
+            ThreadRef replyThread = thread == null ? null : new ThreadRef(thread.toString(), channel);
+            work.submit(() -> {
+                try {
+                    inbound.command(caller, origin, text, reply -> {
+                        if (replyThread != null) {
+                            platform.postInThread(replyThread, reply.message());
+                        } else {
+                            platform.post(channel, reply.message());
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    log.error("Console command failed: {}", text, e);
+                }
+            });
+        }
+        return new Created(Long.toString(id));
+    }
+
+    @GetMapping("/messages")
+    List<MessageView> messages(@RequestParam(required = false) String channel,
+                               @RequestParam(required = false) String threadId,
+                               @RequestParam(required = false) String after) {
+        long afterId = after == null || after.isBlank() ? 0 : number(after, "after");
+        List<StoredMessage> found;
+        if (threadId != null && !threadId.isBlank()) {
+            found = store.inThread(number(threadId, "threadId"), afterId);
+        } else if (channel != null && !channel.isBlank()) {
+            found = store.inChannel(channel, afterId);
+        } else {
+            throw bad("give channel=<name> or threadId=<id>");
+        }
+        return found.stream().map(ConsoleController::view).toList();
+    }
+
+    @PostMapping("/reactions")
+    ResponseEntity<Void> react(@RequestBody ReactionBody body) {
+        return reaction(body, true);
+    }
+
+    @DeleteMapping("/reactions")
+    ResponseEntity<Void> unreact(@RequestBody ReactionBody body) {
+        return reaction(body, false);
+    }
+
+    private ResponseEntity<Void> reaction(ReactionBody body, boolean add) {
+        Caller caller = caller(body == null ? null : body.user());
+        StoredMessage m = message(required(body.messageId(), "messageId"));
+        String emoji = required(body.emoji(), "emoji");
+        if (emoji.length() > 16 || emoji.codePoints().anyMatch(Character::isISOControl)) {
+            throw bad("emoji must be a single emoji such as ✅ or ❌");
+        }
+        boolean changed = add ? store.addReaction(m.id(), emoji, caller.name())
+                : store.removeReaction(m.id(), emoji, caller.name());
+        if (changed) {
+            inbound.reaction(caller, ref(m), emoji, add);
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/clicks")
+    ResponseEntity<Void> click(@RequestBody ClickBody body) {
+        Caller caller = caller(body == null ? null : body.user());
+        StoredMessage m = message(required(body.messageId(), "messageId"));
+        String button = required(body.button(), "button");
+        if (m.buttons().stream().noneMatch(b -> b.id().equals(button))) {
+            throw bad("message " + m.id() + " has no button '" + button + "'; its buttons: "
+                    + String.join(", ", m.buttons().stream().map(ConsoleStore.ConsoleButton::id).toList()));
+        }
+        inbound.click(caller, ref(m), button);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/users")
+    List<UserView> users() {
+        return catalog.users().values().stream()
+                .map(u -> new UserView(u.name(), u.roles().stream().sorted().toList()))
+                .toList();
+    }
+
+    @ExceptionHandler(ConsoleProblem.class)
+    ResponseEntity<Problem> problem(ConsoleProblem e) {
+        return ResponseEntity.status(e.status).body(new Problem(e.getMessage()));
+    }
+
+    @ExceptionHandler({HttpMessageNotReadableException.class, MissingServletRequestParameterException.class,
+            MethodArgumentTypeMismatchException.class})
+    ResponseEntity<Problem> malformed(Exception e) {
+        return ResponseEntity.badRequest().body(new Problem("malformed request: expected a JSON body such as "
+                + "{\"user\":\"alice\",\"channel\":\"deploys\",\"text\":\"/status\"}"));
+    }
+
+    private Caller caller(String user) {
+        if (user == null || user.isBlank()) {
+            throw bad("user is required: one of " + String.join(", ", catalog.users().keySet()));
+        }
+        return catalog.user(user)
+                .map(u -> new Caller(u.name(), u.roles()))
+                .orElseThrow(() -> new ConsoleProblem(HttpStatus.FORBIDDEN, "unknown user '" + user
+                        + "'; the catalog's users are " + String.join(", ", catalog.users().keySet())));
+    }
+
+    private StoredMessage message(String id) {
+        return store.find(number(id, "messageId"))
+                .orElseThrow(() -> new ConsoleProblem(HttpStatus.NOT_FOUND, "no message " + id));
+    }
+
+    private static MessageRef ref(StoredMessage m) {
+        return new MessageRef(Long.toString(m.id()), m.channel(), m.inThread() == null ? null : m.inThread().toString());
+    }
+
+    private static MessageView view(StoredMessage m) {
+        return new MessageView(Long.toString(m.id()), m.channel(), m.threadId() == null ? null : m.threadId().toString(),
+                m.author(), m.text(), m.buttons().stream().map(b -> new ComponentView(b.id(), b.label())).toList(),
+                m.reactions().stream().map(r -> new ReactionView(r.emoji(), r.users())).toList(), m.createdAt(),
+                m.editedAt());
+    }
+
+    private static long number(String s, String what) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw bad(what + " must be a message id (a number), got '" + s + "'");
+        }
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw bad(field + " is required");
+        }
+        return value;
+    }
+
+    private static ConsoleProblem bad(String message) {
+        return new ConsoleProblem(HttpStatus.BAD_REQUEST, message);
+    }
+
+}

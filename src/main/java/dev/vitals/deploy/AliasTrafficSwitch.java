@@ -1,0 +1,38 @@
+package dev.vitals.deploy;
+
+import dev.vitals.catalog.Catalog.Environment;
+import dev.vitals.catalog.Catalog.Service;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * The service name is a DNS alias on the environment's network. Docker cannot edit the aliases of a
+ * connected container, so the new container is re-attached with the alias first and the old one then
+ * leaves the network: between the two, both answer, and never neither.
+ */
+@Component
+class AliasTrafficSwitch implements TrafficSwitch {
+    private final ContainerRuntime runtime;
+
+    AliasTrafficSwitch(ContainerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public void move(Environment env, Service service, String from, String to) {
+        boolean alreadyServing = runtime.inspect(env.engine(), to)
+                .map(c -> c.aliases().getOrDefault(env.network(), List.of()).contains(service.name()))
+                .orElseThrow(() -> new IllegalStateException("container " + shortId(to) + " is gone"));
+        if (!alreadyServing) {
+            runtime.disconnect(env.engine(), to, env.network());
+            runtime.connect(env.engine(), to, env.network(), List.of(service.name()));
+        }
+        if (from != null) {
+            runtime.disconnect(env.engine(), from, env.network());
+        }
+    }
+
+    static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.vitals.deploy;
+
+import dev.vitals.catalog.Catalog;
+import dev.vitals.chat.Button;
+import dev.vitals.chat.ChatPlatform;
+import dev.vitals.chat.Message;
+import dev.vitals.chat.MessageRef;
+import dev.vitals.chat.ThreadRef;
+import dev.vitals.chat.ThreadWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * A deployment in chat: its card in the environment's deploys channel (edited in place as it moves)
+ * and its thread, where every step and health transition is told.
+ */
+@Component
+class DeploymentChat {
+    static final String CANCEL_BUTTON = "deployment:cancel:";
+
+    private final ChatPlatform chat;
+    private final ThreadWriter writer;
+    private final DeploymentStore store;
+    private final Catalog catalog;
+    private final List<SignOffGate> gates;
+
+    DeploymentChat(ChatPlatform chat, ThreadWriter writer, DeploymentStore store, Catalog catalog,
+                   List<SignOffGate> gates) {
+        this.chat = chat;
+        this.writer = writer;
+        this.store = store;
+        this.catalog = catalog;
+        this.gates = gates;
+    }
+
+    /** Posts the card and opens the thread; returns the deployment with their references. */
+    Deployment open(Deployment d) {
+        String channel = catalog.environments().get(d.environment()).channels().deploys();
+        MessageRef card = chat.post(channel, card(d));
+        ThreadRef thread = chat.openThread(card, threadName(d));
+        Deployment withChat = d.withChat(channel, card.id(), thread.id());
+        store.updateChat(withChat);
+        return withChat;
+    }
+
+    void say(Deployment d, String line) {
+        if (d.threadId() != null) {
+            writer.append(new ThreadRef(d.threadId(), d.cardChannel()), line);
+        }
+    }
+
+    void refreshCard(String deploymentId) {
+        store.find(deploymentId).filter(d -> d.cardMessage() != null)
+                .ifPresent(d -> writer.editCard(new MessageRef(d.cardMessage(), d.cardChannel(), null), card(d)));
+    }
+
+    @EventListener
+    void on(DeploymentStatusChanged e) {
+        store.find(e.deploymentId()).ifPresent(d -> {
+            if (e.from() != null) {
+                say(d, statusLine(e));
+            }
+            refreshCard(d.id());
+        });
+    }
+
+    @EventListener
+    void on(DeploymentStepFinished e) {
+        refreshCard(e.deploymentId());
+    }
+
+    private static String statusLine(DeploymentStatusChanged e) {
+        String icon = switch (e.to()) {
+            case SUCCEEDED -> "🟢";
+            case FAILED, REJECTED, EXPIRED -> "🔴";
+            case ROLLED_BACK -> "↩️";
+            case CANCELLED -> "⚪";
+            default -> "🔷";
+        };
+        return icon + " " + e.deploymentId() + " is " + e.to() + (e.actor() == null || e.actor().equals("vitals")
+                ? "" : " (by " + e.actor() + ")") + (e.detail() == null ? "" : ": " + e.detail());
+    }
+
+    Message card(Deployment d) {
+        List<String> lines = new ArrayList<>();
+        String arrow = d.kind() == Deployment.Kind.ROLLBACK ? " ↩ rollback to " : " ";
+        lines.add("**" + d.id() + "** · " + d.service() + arrow + d.version() + " → " + d.environment() + " · "
+                + d.status());
+        lines.add("Strategy " + d.strategy().word() + " · risk " + d.risk().word() + " · requested by "
+                + d.requestedBy() + (d.previousVersion() == null ? "" : " · live before: " + d.previousVersion()));
+        lines.add("Image " + d.image() + " (" + d.shortDigest() + ")");
+        if (d.reason() != null && !d.reason().isBlank()) {
+            lines.add("Reason: " + d.reason());
+        }
+        if (d.notBefore() != null && d.status() == DeploymentStatus.SCHEDULED) {
+            lines.add("Scheduled for " + d.notBefore());
+        }
+        for (SignOffGate gate : gates) {
+            lines.addAll(gate.cardLines(d));
+        }
+        List<StepRecord> steps = store.steps(d.id());
+        if (!steps.isEmpty()) {
+            StepRecord last = steps.getLast();
+            lines.add("Step " + last.seq() + ": " + last.name() + " — " + last.status().name().toLowerCase());
+        }
+        if (d.status().terminal() && d.detail() != null) {
+            lines.add(d.detail());
+        }
+        List<Button> buttons = new ArrayList<>();
+        if (!d.status().terminal()) {
+            buttons.add(new Button(CANCEL_BUTTON + d.id(), "Cancel"));
+        }
+        return new Message(String.join("\n", lines), buttons);
+    }
+
+    private static String threadName(Deployment d) {
+        String name = d.id() + " " + d.service() + " " + d.version() + " → " + d.environment();
+        return name.length() > 100 ? name.substring(0, 100) : name;
+    }
+}

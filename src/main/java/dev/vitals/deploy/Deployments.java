@@ -1,0 +1,288 @@
+package dev.vitals.deploy;
+
+import dev.vitals.catalog.Catalog;
+import dev.vitals.catalog.Catalog.Environment;
+import dev.vitals.catalog.Catalog.Service;
+import dev.vitals.catalog.Risk;
+import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Deployments as the rest of Vitals sees them: request, start once signed off, cancel, roll back,
+ * and read. Refusals are {@link DeploymentRefused} with a message that says what would be right.
+ */
+@org.springframework.stereotype.Service
+public class Deployments {
+    private final Catalog catalog;
+    private final DeploymentStore store;
+    private final DeploymentLifecycle lifecycle;
+    private final DeploymentChat chat;
+    private final PipelineRunner runner;
+    private final Steps steps;
+    private final LiveVersions live;
+    private final ContainerRuntime runtime;
+    private final List<SignOffGate> gates;
+    private final Clock clock;
+
+    Deployments(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
+                PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
+                List<SignOffGate> gates, Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.lifecycle = lifecycle;
+        this.chat = chat;
+        this.runner = runner;
+        this.steps = steps;
+        this.live = live;
+        this.runtime = runtime;
+        this.gates = gates;
+        this.clock = clock;
+    }
+
+    public Optional<Deployment> find(String id) {
+        return store.find(id);
+    }
+
+    public Optional<Deployment> findByCard(String messageId) {
+        return store.findByCard(messageId);
+    }
+
+    public List<Deployment> search(String service, String environment, String status, int limit) {
+        return store.search(service, environment, status, limit);
+    }
+
+    public List<StepRecord> steps(String id) {
+        return store.steps(id);
+    }
+
+    /** Tells the deployment's thread something (used by the features that decide about it). */
+    public void say(Deployment d, String line) {
+        chat.say(d, line);
+    }
+
+    /** Asks the card to be re-rendered (after its sign-off changed). */
+    public void refreshCard(String id) {
+        chat.refreshCard(id);
+    }
+
+    record Request(String service, String version, String environment, Risk risk, String reason, Instant at,
+                   String requestedBy) {
+    }
+
+    Deployment request(Request r) {
+        Service service = catalog.services().get(r.service());
+        Environment env = catalog.environments().get(r.environment());
+        String imageRef = service.imageRef(r.version());
+        Optional<ContainerRuntime.ImageInfo> image;
+        List<ContainerInfo> serving;
+        try {
+            image = runtime.image(env.engine(), imageRef);
+            serving = live.live(env, service);
+        } catch (EngineUnavailableException e) {
+            throw new DeploymentRefused(e.getMessage() + " Nothing was requested.");
+        }
+        if (image.isEmpty()) {
+            List<String> tags = runtime.tags(env.engine(), service.image());
+            throw new DeploymentRefused("The image " + imageRef + " is not on the engine for " + env.name() + ". "
+                    + (tags.isEmpty() ? "No version of " + service.image() + " is there."
+                    : "Versions there: " + String.join(", ", tags) + "."));
+        }
+        refuseIfFrozenOrBusy(service.name(), env.name());
+        Instant now = clock.instant();
+        String previous = serving.isEmpty() ? null : LiveVersions.versionOf(serving.getFirst());
+        Deployment draft = new Deployment(store.nextId(), Deployment.Kind.DEPLOY, service.name(), env.name(),
+                r.version(), imageRef, image.get().id(), r.risk(), service.strategy(), DeploymentStatus.APPROVED,
+                r.requestedBy(), r.reason(), r.at(), previous, null, null, null, null, now, now, null);
+        boolean needsSignOff = gates.stream().anyMatch(g -> g.required(draft));
+        DeploymentStatus initial = needsSignOff ? DeploymentStatus.PENDING_APPROVAL
+                : r.at() != null && r.at().isAfter(now) ? DeploymentStatus.SCHEDULED : DeploymentStatus.APPROVED;
+        Deployment d = draft.with(initial, null, now);
+        store.insert(d);
+        d = chat.open(d);
+        lifecycle.announceNew(d);
+        if (initial == DeploymentStatus.APPROVED) {
+            d = start(d, r.requestedBy());
+        }
+        return d;
+    }
+
+    /** Called when a deployment's sign-off is complete: it starts now, or at its scheduled time. */
+    public void approved(String id, String actor) {
+        Deployment d = store.find(id).orElseThrow(() -> new DeploymentRefused("No deployment " + id + "."));
+        if (d.status() != DeploymentStatus.PENDING_APPROVAL) {
+            return;
+        }
+        boolean later = d.notBefore() != null && d.notBefore().isAfter(clock.instant());
+        Optional<Deployment> moved = lifecycle.move(d, later ? DeploymentStatus.SCHEDULED : DeploymentStatus.APPROVED,
+                actor, "sign-off complete");
+        if (moved.isPresent() && !later) {
+            startOrWait(moved.get());
+        }
+    }
+
+    /** Ends a deployment that has not started: rejected, expired or cancelled. */
+    public boolean endBeforeStart(String id, DeploymentStatus to, String actor, String detail) {
+        Deployment d = store.find(id).orElseThrow(() -> new DeploymentRefused("No deployment " + id + "."));
+        if (d.status() == DeploymentStatus.RUNNING || d.status().terminal()) {
+            return false;
+        }
+        return lifecycle.move(d, to, actor, detail).isPresent();
+    }
+
+    /** Starts a deployment that may run; if another one holds the lock it waits for the scheduler. */
+    void startOrWait(Deployment d) {
+        try {
+            start(d, "vitals");
+        } catch (DeploymentRefused busy) {
+            chat.say(d, "⏳ waiting: " + busy.getMessage());
+        }
+    }
+
+    Deployment start(Deployment d, String actor) {
+        Optional<String> holder = store.lock(d.service(), d.environment(), d.id(), clock.instant());
+        if (holder.isPresent()) {
+            throw new DeploymentRefused(busyMessage(d.service(), d.environment(), holder.get()));
+        }
+        Optional<Deployment> running = lifecycle.move(d, DeploymentStatus.RUNNING, actor, null);
+        if (running.isEmpty()) {
+            store.unlock(d.id());
+            return store.find(d.id()).orElse(d);
+        }
+        Deployment r = running.get();
+        Environment env = catalog.environments().get(r.environment());
+        Service service = catalog.services().get(r.service());
+        List<ContainerInfo> previous = live.live(env, service).stream()
+                .sorted(Comparator.comparing(ContainerInfo::name)).toList();
+        Run run = new Run(r, env, service, previous, line -> chat.say(r, line));
+        runner.launch(run, steps.deploy(run), 0);
+        return r;
+    }
+
+    Deployment cancel(String id, String actor) {
+        Deployment d = store.find(id).orElseThrow(() -> new DeploymentRefused("No deployment " + id
+                + ". /history <service> lists recent ones."));
+        if (d.status().terminal()) {
+            throw new DeploymentRefused(id + " already ended (" + d.status() + "); nothing to cancel.");
+        }
+        if (d.status() == DeploymentStatus.RUNNING) {
+            Run run = runner.active(id).orElseThrow(() -> new DeploymentRefused(id
+                    + " is being reconciled after a restart; try again in a few seconds."));
+            if (run.trafficMoved()) {
+                throw new DeploymentRefused(id + " has already switched traffic to " + d.version()
+                        + "; use /rollback " + d.service() + " " + d.environment() + " instead.");
+            }
+            run.requestCancel();
+            chat.say(d, "⏹ cancel requested by " + actor + "; stopping before the next step.");
+            return d;
+        }
+        lifecycle.move(d, DeploymentStatus.CANCELLED, actor, "cancelled by " + actor)
+                .orElseThrow(() -> new DeploymentRefused(id + " changed state meanwhile; look at its card."));
+        return store.find(id).orElse(d);
+    }
+
+    record RollbackRequest(String service, String environment, String toVersion, String reason, String requestedBy) {
+    }
+
+    /**
+     * Rolls back to the previous (or the named) version: a switch only when it still runs as hot
+     * standby, a start + health gate + switch of a kept container, else a redeploy of its digest.
+     */
+    Deployment rollback(RollbackRequest r) {
+        Service service = catalog.services().get(r.service());
+        Environment env = catalog.environments().get(r.environment());
+        List<ContainerInfo> serving;
+        List<ContainerInfo> managed;
+        try {
+            serving = live.live(env, service);
+            managed = live.managed(env, service);
+        } catch (EngineUnavailableException e) {
+            throw new DeploymentRefused(e.getMessage() + " Nothing was rolled back.");
+        }
+        refuseIfFrozenOrBusy(service.name(), env.name());
+        String current = serving.isEmpty() ? null : LiveVersions.versionOf(serving.getFirst());
+        String target = r.toVersion() != null ? r.toVersion() : previousVersion(service.name(), env.name(), current)
+                .orElseThrow(() -> new DeploymentRefused("There is no earlier successful version of " + service.name()
+                        + " in " + env.name() + " to roll back to. Name one with to:<version>."));
+        if (target.equals(current)) {
+            throw new DeploymentRefused(service.name() + " in " + env.name() + " already runs " + target + ".");
+        }
+        List<ContainerInfo> kept = managed.stream()
+                .filter(c -> LiveVersions.versionOf(c).equals(target) && !c.servesAs(env.network(), service.name()))
+                .sorted(Comparator.comparing(ContainerInfo::running).reversed()
+                        .thenComparing(ContainerInfo::name, Comparator.reverseOrder()))
+                .toList();
+        Optional<Deployment> earlier = store.search(service.name(), env.name(), null, 200).stream()
+                .filter(d -> d.version().equals(target) && d.status() == DeploymentStatus.SUCCEEDED).findFirst();
+        String digest;
+        String image = service.imageRef(target);
+        if (!kept.isEmpty()) {
+            digest = kept.getFirst().imageId();
+        } else if (earlier.isPresent()) {
+            digest = earlier.get().imageDigest();
+        } else {
+            digest = runtime.image(env.engine(), image).map(ContainerRuntime.ImageInfo::id)
+                    .orElseThrow(() -> new DeploymentRefused("Neither a kept container nor the image " + image
+                            + " is on the engine for " + env.name() + "; nothing to roll back to."));
+        }
+        Instant now = clock.instant();
+        Deployment d = new Deployment(store.nextId(), Deployment.Kind.ROLLBACK, service.name(), env.name(), target,
+                image, digest, catalog.defaults().risk(), service.strategy(), DeploymentStatus.APPROVED,
+                r.requestedBy(), r.reason(), null, current, null, null, null, null, now, now, null);
+        store.insert(d);
+        d = chat.open(d);
+        lifecycle.announceNew(d);
+        Optional<String> holder = store.lock(d.service(), d.environment(), d.id(), now);
+        if (holder.isPresent()) {
+            lifecycle.move(d, DeploymentStatus.CANCELLED, "vitals", busyMessage(d.service(), d.environment(), holder.get()));
+            throw new DeploymentRefused(busyMessage(d.service(), d.environment(), holder.get()));
+        }
+        Deployment running = lifecycle.move(d, DeploymentStatus.RUNNING, r.requestedBy(), null).orElseThrow();
+        List<ContainerInfo> previous = serving.stream().sorted(Comparator.comparing(ContainerInfo::name)).toList();
+        Run run = new Run(running, env, service, previous, line -> chat.say(running, line));
+        List<PipelineStep> plan;
+        if (!kept.isEmpty() && service.replicas() == 1) {
+            run.incoming.add(kept.getFirst().id());
+            if (kept.getFirst().running()) {
+                chat.say(running, "↩ " + target + " is still running as hot standby: switching back.");
+                plan = steps.switchBack();
+            } else {
+                chat.say(running, "↩ starting the kept " + target + " container, then switching back.");
+                plan = steps.restartKept();
+            }
+        } else {
+            chat.say(running, "↩ redeploying " + target + " (" + running.shortDigest() + ").");
+            plan = steps.redeploy(run);
+        }
+        runner.launch(run, plan, 0);
+        return running;
+    }
+
+    private Optional<String> previousVersion(String service, String environment, String current) {
+        return store.search(service, environment, "SUCCEEDED", 200).stream()
+                .map(Deployment::version)
+                .filter(v -> !v.equals(current))
+                .findFirst();
+    }
+
+    private void refuseIfFrozenOrBusy(String service, String environment) {
+        store.freeze(service, environment).ifPresent(f -> {
+            throw new DeploymentRefused(service + " in " + environment + " is locked by " + f.owner() + ": "
+                    + f.reason() + ". Nothing can deploy there until " + f.owner() + " (or a devops-lead) runs /unlock "
+                    + service + " " + environment + ".");
+        });
+        store.lockHolder(service, environment).ifPresent(holder -> {
+            throw new DeploymentRefused(busyMessage(service, environment, holder));
+        });
+    }
+
+    private String busyMessage(String service, String environment, String holderId) {
+        String who = store.find(holderId).map(h -> " (" + h.version() + ", requested by " + h.requestedBy() + ")")
+                .orElse("");
+        return service + " in " + environment + " is being deployed by " + holderId + who
+                + ". One deployment at a time: wait for it to finish, or /cancel " + holderId + ".";
+    }
+}

@@ -1,0 +1,44 @@
+package dev.vitals.deploy;
+
+import dev.vitals.catalog.Catalog.Environment;
+import dev.vitals.catalog.Catalog.Service;
+import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * What serves a service right now, as the engine shows it: the running containers that carry the
+ * service name as an alias on the environment's network. The engine is the source of truth.
+ */
+@Component
+class LiveVersions {
+    private final ContainerRuntime runtime;
+
+    LiveVersions(ContainerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Every container Vitals made for this service in this environment, newest first. */
+    List<ContainerInfo> managed(Environment env, Service service) {
+        return runtime.containers(env.engine(), Map.of(Labels.MANAGED, "true", Labels.SERVICE, service.name(),
+                        Labels.ENVIRONMENT, env.name())).stream()
+                .filter(c -> !c.labels().containsKey(Labels.ROLE))
+                .sorted(Comparator.comparing(ContainerInfo::name).reversed())
+                .toList();
+    }
+
+    List<ContainerInfo> live(Environment env, Service service) {
+        return managed(env, service).stream().filter(c -> c.servesAs(env.network(), service.name())).toList();
+    }
+
+    static String versionOf(ContainerInfo c) {
+        return c.labels().getOrDefault(Labels.VERSION, "?");
+    }
+
+    static boolean sameVersion(List<ContainerInfo> containers) {
+        return containers.stream().map(LiveVersions::versionOf).distinct().count() <= 1;
+    }
+
+}

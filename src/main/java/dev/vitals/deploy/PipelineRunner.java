@@ -1,0 +1,198 @@
+package dev.vitals.deploy;
+
+import dev.vitals.catalog.DurationText;
+import dev.vitals.deploy.StepRecord.StepStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * Executes a pipeline step by step: each step is persisted before and after it runs, bounded by its
+ * timeout, and a failure undoes exactly what the run did — before the traffic moved, the new
+ * containers go and the old ones were never touched (FAILED); after it, traffic moves back (ROLLED_BACK).
+ */
+@Component
+class PipelineRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PipelineRunner.class);
+
+    private final DeploymentStore store;
+    private final DeploymentLifecycle lifecycle;
+    private final ContainerRuntime runtime;
+    private final TrafficSwitch traffic;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final ExecutorService pipelines = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("vitals-pipeline-", 0).factory());
+    private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("vitals-step-", 0).factory());
+    private final Map<String, Run> active = new ConcurrentHashMap<>();
+
+    PipelineRunner(DeploymentStore store, DeploymentLifecycle lifecycle, ContainerRuntime runtime,
+                   TrafficSwitch traffic, ApplicationEventPublisher events, Clock clock) {
+        this.store = store;
+        this.lifecycle = lifecycle;
+        this.runtime = runtime;
+        this.traffic = traffic;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    Future<?> launch(Run run, List<PipelineStep> steps, int from) {
+        active.put(run.deployment.id(), run);
+        return pipelines.submit(() -> execute(run, steps, from));
+    }
+
+    Optional<Run> active(String deploymentId) {
+        return Optional.ofNullable(active.get(deploymentId));
+    }
+
+    private void execute(Run run, List<PipelineStep> steps, int from) {
+        Deployment d = run.deployment;
+        try {
+            for (int i = from; i < steps.size(); i++) {
+                PipelineStep step = steps.get(i);
+                if (run.cancelRequested() && !run.trafficMoved()) {
+                    undo(run);
+                    lifecycle.finish(d, DeploymentStatus.CANCELLED, "cancelled before " + step.name() + "; "
+                            + servingNow(run));
+                    return;
+                }
+                int seq = store.startStep(d.id(), step.name(), clock.instant());
+                run.say("▶ " + step.name());
+                Instant started = clock.instant();
+                StepOutcome outcome = runStep(step, run);
+                Instant ended = clock.instant();
+                StepStatus status = switch (outcome) {
+                    case StepOutcome.Succeeded s -> StepStatus.SUCCEEDED;
+                    case StepOutcome.Failed f -> StepStatus.FAILED;
+                    case StepOutcome.Skipped s -> StepStatus.SKIPPED;
+                };
+                store.finishStep(d.id(), seq, status, outcome.detail(), ended);
+                Duration took = Duration.between(started, ended);
+                events.publishEvent(new DeploymentStepFinished(d.id(), d.service(), d.environment(), step.name(),
+                        status, outcome.detail(), took, ended));
+                run.say(switch (status) {
+                    case SUCCEEDED -> "✅ ";
+                    case FAILED -> "❌ ";
+                    default -> "⏭ ";
+                } + step.name() + " (" + DurationText.format(took.truncatedTo(ChronoUnit.MILLIS)) + "): "
+                        + outcome.detail());
+                if (outcome instanceof StepOutcome.Failed failed) {
+                    boolean moved = run.trafficMoved();
+                    undo(run);
+                    lifecycle.finish(d, moved ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED,
+                            step.name() + " failed: " + firstLine(failed.detail()) + ". " + servingNow(run));
+                    return;
+                }
+            }
+            lifecycle.finish(d, DeploymentStatus.SUCCEEDED, d.service() + " " + d.version() + " is live in "
+                    + d.environment() + ".");
+        } catch (InterruptedException e) {
+            // Vitals is shutting down: the deployment stays RUNNING and is reconciled at the next start.
+            Thread.currentThread().interrupt();
+            log.warn("Deployment {} interrupted by shutdown; it will be reconciled at the next start", d.id());
+            return;
+        } catch (RuntimeException e) {
+            log.error("Deployment {} failed unexpectedly", d.id(), e);
+            boolean moved = run.trafficMoved();
+            String undone;
+            try {
+                undo(run);
+                undone = servingNow(run);
+            } catch (RuntimeException again) {
+                undone = "Cleaning up failed too (" + again.getMessage() + "); Vitals will finish the cleanup when"
+                        + " the engine answers again (at the latest at its next start).";
+            }
+            lifecycle.finish(d, moved ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED,
+                    "unexpected error: " + e.getMessage() + ". " + undone);
+        } finally {
+            active.remove(d.id());
+        }
+    }
+
+    private StepOutcome runStep(PipelineStep step, Run run) throws InterruptedException {
+        Duration timeout = step.timeout(run);
+        Future<StepOutcome> future = stepThreads.submit(() -> step.execute(run));
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return new StepOutcome.Failed(step.name() + " did not finish within " + DurationText.format(timeout));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            log.warn("Step {} of {} failed", step.name(), run.deployment.id(), cause);
+            return new StepOutcome.Failed(cause instanceof EngineUnavailableException ? cause.getMessage()
+                    : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        }
+    }
+
+    /** Undoes the run: traffic back to what served before, stopped old containers started, new ones removed. */
+    void undo(Run run) {
+        var engine = run.env.engine();
+        for (String id : run.stopped) {
+            runtime.start(engine, id);
+        }
+        Set<String> restored = new HashSet<>();
+        for (int i = run.moves.size() - 1; i >= 0; i--) {
+            Run.Move move = run.moves.get(i);
+            if (move.from() != null) {
+                traffic.move(run.env, run.service, move.to(), move.from());
+                restored.add(move.from());
+            } else {
+                runtime.disconnect(engine, move.to(), run.env.network());
+            }
+        }
+        for (String id : run.stopped) {
+            if (!restored.contains(id)) {
+                traffic.move(run.env, run.service, null, id);
+            }
+        }
+        for (String id : run.created) {
+            runtime.remove(engine, id);
+        }
+        for (String id : run.incoming) {
+            if (!run.created.contains(id)) {
+                // A kept container this run started for a rollback goes back to being kept.
+                runtime.disconnect(engine, id, run.env.network());
+            }
+        }
+        run.moves.clear();
+        run.stopped.clear();
+    }
+
+    private String servingNow(Run run) {
+        return run.previous.isEmpty() ? "Nothing of " + run.service.name() + " was live before, and nothing is now."
+                : run.previousVersion() + " is serving " + run.service.name() + " as before.";
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        pipelines.shutdownNow();
+        stepThreads.shutdownNow();
+    }
+}

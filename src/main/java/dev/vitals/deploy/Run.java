@@ -1,0 +1,70 @@
+package dev.vitals.deploy;
+
+import dev.vitals.catalog.Catalog.Environment;
+import dev.vitals.catalog.Catalog.Service;
+import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The working state of one pipeline execution: what served before, what this run created, and which
+ * traffic moves it made (so that a failure can undo exactly those). Everything here can be derived
+ * again from the engine's labels after a restart.
+ */
+final class Run {
+    final Deployment deployment;
+    final Environment env;
+    final Service service;
+    /** Containers that served the service when the run began, in replacement order. */
+    final List<ContainerInfo> previous;
+    /** Containers this run created (removed again if it fails). */
+    final List<String> created = new ArrayList<>();
+    /** Containers that serve the new version, created or reused, in order. */
+    final List<String> incoming = new ArrayList<>();
+    /** Traffic moves made so far; undone in reverse on failure. */
+    final List<Move> moves = new ArrayList<>();
+    /** Old containers this run stopped (recreate), started again on failure. */
+    final List<String> stopped = new ArrayList<>();
+    private final Consumer<String> narrator;
+    private volatile boolean cancelRequested;
+
+    record Move(String from, String to) {
+    }
+
+    Run(Deployment deployment, Environment env, Service service, List<ContainerInfo> previous,
+        Consumer<String> narrator) {
+        this.deployment = deployment;
+        this.env = env;
+        this.service = service;
+        this.previous = List.copyOf(previous);
+        this.narrator = narrator;
+    }
+
+    void say(String line) {
+        narrator.accept(line);
+    }
+
+    void requestCancel() {
+        cancelRequested = true;
+    }
+
+    boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    /** Past this point a failure must move traffic back rather than just clean up. */
+    boolean trafficMoved() {
+        return !moves.isEmpty() || !stopped.isEmpty();
+    }
+
+    String previousVersion() {
+        return previous.isEmpty() ? null : LiveVersions.versionOf(previous.getFirst());
+    }
+
+    String containerName(int replica) {
+        String base = env.name() + "-" + service.name() + "-" + deployment.version().replaceAll("[^A-Za-z0-9_.-]", "")
+                + "-" + deployment.id().toLowerCase();
+        return service.replicas() > 1 ? base + "-" + replica : base;
+    }
+}

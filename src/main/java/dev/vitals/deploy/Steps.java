@@ -1,0 +1,460 @@
+package dev.vitals.deploy;
+
+import dev.vitals.catalog.Catalog;
+import dev.vitals.catalog.Catalog.Hook;
+import dev.vitals.catalog.DurationText;
+import dev.vitals.catalog.Strategy;
+import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
+import dev.vitals.deploy.ContainerRuntime.ContainerSpec;
+import dev.vitals.deploy.ContainerRuntime.Health;
+import dev.vitals.deploy.ContainerRuntime.HealthCheck;
+import dev.vitals.deploy.ContainerRuntime.OneShotResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.stereotype.Component;
+
+/** The pipeline's steps, built with what they need to act on the engine. */
+@Component
+class Steps {
+    static final String PREFLIGHT = "preflight";
+    static final String SNAPSHOT = "snapshot hook";
+    static final String MIGRATION = "migration hook";
+    static final String START_NEW = "start new";
+    static final String WAIT_HEALTHY = "wait healthy";
+    static final String SMOKE = "smoke hook";
+    static final String SWITCH = "switch traffic";
+    static final String VERIFY = "verify stable";
+    static final String RETIRE = "retire old";
+    static final String STOP_OLD = "stop old";
+    static final String START_KEPT = "start kept";
+    static final Duration POLL = Duration.ofMillis(200);
+
+    private final ContainerRuntime runtime;
+    private final TrafficSwitch traffic;
+    private final MaintenanceWindows windows;
+    private final DeploymentStore store;
+    private final Catalog catalog;
+    private final Clock clock;
+
+    Steps(ContainerRuntime runtime, TrafficSwitch traffic, MaintenanceWindows windows, DeploymentStore store,
+          Catalog catalog, Clock clock) {
+        this.runtime = runtime;
+        this.traffic = traffic;
+        this.windows = windows;
+        this.store = store;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    /** The steps of a deployment by its service's strategy. */
+    List<PipelineStep> deploy(Run run) {
+        List<PipelineStep> steps = new ArrayList<>();
+        steps.add(preflight());
+        steps.add(hook(SNAPSHOT, s -> s.hooks().snapshot()));
+        steps.add(hook(MIGRATION, s -> s.hooks().migration()));
+        Strategy strategy = run.deployment.strategy();
+        if (strategy == Strategy.RECREATE) {
+            steps.add(stopOld());
+        }
+        if (strategy == Strategy.ROLLING) {
+            for (int i = 1; i <= run.service.replicas(); i++) {
+                steps.add(replaceReplica(i, run.service.replicas()));
+            }
+            steps.add(hook(SMOKE, s -> s.hooks().smoke()));
+        } else {
+            steps.add(startNew());
+            steps.add(waitHealthy());
+            steps.add(hook(SMOKE, s -> s.hooks().smoke()));
+            steps.add(switchTraffic());
+        }
+        steps.add(verifyStable());
+        steps.add(retireOld());
+        return steps;
+    }
+
+    /** A redeploy of an earlier digest: no hooks (migrations only go forward). */
+    List<PipelineStep> redeploy(Run run) {
+        return List.of(preflight(), startNew(), waitHealthy(), switchTraffic(), verifyStable(), retireOld());
+    }
+
+    /** Back to a container that is still running off the traffic path: a switch only. */
+    List<PipelineStep> switchBack() {
+        return List.of(switchTraffic(), verifyStable(), retireOld());
+    }
+
+    /** Back to a kept, stopped container: start it, gate on health, switch. */
+    List<PipelineStep> restartKept() {
+        return List.of(startKept(), waitHealthy(), switchTraffic(), verifyStable(), retireOld());
+    }
+
+    PipelineStep preflight() {
+        return new PipelineStep() {
+            public String name() { return PREFLIGHT; }
+
+            public Duration timeout(Run run) { return Duration.ofSeconds(30); }
+
+            public StepOutcome execute(Run run) {
+                Deployment d = run.deployment;
+                Optional<DeploymentStore.Freeze> freeze = store.freeze(d.service(), d.environment());
+                if (freeze.isPresent()) {
+                    DeploymentStore.Freeze f = freeze.get();
+                    return new StepOutcome.Failed(d.service() + " in " + d.environment() + " is locked by " + f.owner()
+                            + " since " + f.since().truncatedTo(ChronoUnit.SECONDS) + ": " + f.reason()
+                            + ". Ask them to /unlock " + d.service() + " " + d.environment() + " first.");
+                }
+                String engineVersion;
+                try {
+                    engineVersion = runtime.ping(run.env.engine());
+                } catch (EngineUnavailableException e) {
+                    return new StepOutcome.Failed(e.getMessage());
+                }
+                Optional<ContainerRuntime.ImageInfo> image = runtime.image(run.env.engine(), d.imageDigest());
+                if (image.isEmpty()) {
+                    return new StepOutcome.Failed("image " + d.image() + " (" + d.shortDigest()
+                            + ") is no longer on the engine; request the deployment again once it is.");
+                }
+                if (d.kind() == Deployment.Kind.DEPLOY) {
+                    Optional<ContainerRuntime.ImageInfo> tagged = runtime.image(run.env.engine(), d.image());
+                    if (tagged.isEmpty() || !tagged.get().id().equals(d.imageDigest())) {
+                        return new StepOutcome.Failed("the tag " + d.image() + " now points at "
+                                + tagged.map(i -> shortDigest(i.id())).orElse("nothing") + ", not at " + d.shortDigest()
+                                + " that was requested" + (d.status() == DeploymentStatus.RUNNING ? "" : "")
+                                + ". Approvals were for that digest only: request the deployment again.");
+                    }
+                }
+                boolean policyWantsWindow = catalog.policy(d.environment(), d.risk()).maintenanceWindow();
+                if ((d.strategy() == Strategy.RECREATE || policyWantsWindow)
+                        && !windows.active(d.environment(), d.service(), clock.instant())) {
+                    String why = d.strategy() == Strategy.RECREATE
+                            ? "recreate stops " + d.service() + " before the new version starts (downtime), so it runs"
+                            + " only inside a maintenance window"
+                            : d.risk().word() + "-risk deployments to " + d.environment() + " run only inside a"
+                            + " maintenance window";
+                    return new StepOutcome.Failed(why + ", and none is active for " + d.service() + " in "
+                            + d.environment() + ". Start one with /maintenance start <duration> <reason>, then deploy"
+                            + " again.");
+                }
+                runtime.ensureNetwork(run.env.engine(), run.env.network());
+                return new StepOutcome.Succeeded("engine " + engineVersion + " answers; " + d.image() + " is "
+                        + d.shortDigest() + " as approved; " + (run.previous.isEmpty() ? "nothing live yet"
+                        : "live now: " + run.previousVersion()));
+            }
+        };
+    }
+
+    PipelineStep hook(String name, Function<Catalog.Service, Optional<Hook>> which) {
+        return new PipelineStep() {
+            public String name() { return name; }
+
+            public Duration timeout(Run run) {
+                return which.apply(run.service).map(h -> h.timeout().plusSeconds(10)).orElse(Duration.ofSeconds(10));
+            }
+
+            public StepOutcome execute(Run run) {
+                Optional<Hook> configured = which.apply(run.service);
+                if (configured.isEmpty()) {
+                    return new StepOutcome.Skipped("no " + name + " configured for " + run.service.name());
+                }
+                Hook hook = configured.get();
+                Deployment d = run.deployment;
+                Map<String, String> env = new LinkedHashMap<>(hook.env());
+                env.put("VITALS_SERVICE", d.service());
+                env.put("VITALS_ENVIRONMENT", d.environment());
+                env.put("VITALS_VERSION", d.version());
+                env.put("VITALS_PREVIOUS_VERSION", run.previousVersion() == null ? "" : run.previousVersion());
+                if (!run.incoming.isEmpty()) {
+                    env.put("VITALS_TARGET", runtime.inspect(run.env.engine(), run.incoming.getFirst())
+                            .map(ContainerInfo::name).orElse(""));
+                }
+                String kind = name.replace(" hook", "");
+                Map<String, String> labels = labels(d);
+                labels.put(Labels.ROLE, "hook");
+                ContainerSpec spec = new ContainerSpec(run.env.name() + "-" + d.service() + "-" + kind + "-"
+                        + d.id().toLowerCase() + "-" + Long.toString(clock.millis(), 36),
+                        hook.image().isEmpty() ? d.imageDigest() : hook.image(), labels, env, hook.command(),
+                        run.env.network(), List.of(), Optional.empty(), Map.of(), List.of());
+                Instant started = clock.instant();
+                OneShotResult result = runtime.runOnce(run.env.engine(), spec, hook.timeout());
+                String took = DurationText.format(Duration.between(started, clock.instant()).truncatedTo(ChronoUnit.MILLIS));
+                if (result.timedOut()) {
+                    return new StepOutcome.Failed(name + " did not finish within " + DurationText.format(hook.timeout())
+                            + " and was stopped" + tail(result));
+                }
+                if (result.exitCode() != 0) {
+                    return new StepOutcome.Failed(name + " exited " + result.exitCode() + " after " + took + tail(result));
+                }
+                return new StepOutcome.Succeeded(name + " exited 0 after " + took);
+            }
+        };
+    }
+
+    PipelineStep startNew() {
+        return new PipelineStep() {
+            public String name() { return START_NEW; }
+
+            public Duration timeout(Run run) { return catalog.deploy().stepTimeout(); }
+
+            public StepOutcome execute(Run run) {
+                String id = createAndStart(run, 1);
+                return new StepOutcome.Succeeded("started " + name(run, id) + " from " + run.deployment.shortDigest());
+            }
+        };
+    }
+
+    PipelineStep startKept() {
+        return new PipelineStep() {
+            public String name() { return START_KEPT; }
+
+            public Duration timeout(Run run) { return catalog.deploy().stepTimeout(); }
+
+            public StepOutcome execute(Run run) {
+                String id = run.incoming.getFirst();
+                runtime.start(run.env.engine(), id);
+                return new StepOutcome.Succeeded("started the kept container " + name(run, id));
+            }
+        };
+    }
+
+    PipelineStep waitHealthy() {
+        return new PipelineStep() {
+            public String name() { return WAIT_HEALTHY; }
+
+            public Duration timeout(Run run) { return run.service.health().gateTimeout().plusSeconds(5); }
+
+            public boolean resumable() { return true; }
+
+            public StepOutcome execute(Run run) throws InterruptedException {
+                return awaitHealthy(run, run.incoming);
+            }
+        };
+    }
+
+    PipelineStep switchTraffic() {
+        return new PipelineStep() {
+            public String name() { return SWITCH; }
+
+            public Duration timeout(Run run) { return Duration.ofSeconds(30); }
+
+            public StepOutcome execute(Run run) {
+                long t0 = System.nanoTime();
+                String to = run.incoming.getFirst();
+                String from = run.previous.isEmpty() ? null : run.previous.getFirst().id();
+                traffic.move(run.env, run.service, from, to);
+                run.moves.add(new Run.Move(from, to));
+                for (ContainerInfo extra : run.previous.stream().skip(1).toList()) {
+                    traffic.move(run.env, run.service, extra.id(), to);
+                }
+                long micros = (System.nanoTime() - t0) / 1000;
+                return new StepOutcome.Succeeded(run.service.name() + " is now served by " + run.deployment.version()
+                        + (from == null ? "" : "; " + run.previousVersion() + " left the network") + " (switch took "
+                        + String.format("%.1f", micros / 1000.0) + " ms)");
+            }
+        };
+    }
+
+    PipelineStep replaceReplica(int replica, int of) {
+        return new PipelineStep() {
+            public String name() { return "replace replica " + replica + "/" + of; }
+
+            public Duration timeout(Run run) {
+                return run.service.health().gateTimeout().plus(catalog.deploy().stepTimeout());
+            }
+
+            public StepOutcome execute(Run run) throws InterruptedException {
+                String id = createAndStart(run, replica);
+                StepOutcome health = awaitHealthy(run, List.of(id));
+                if (!(health instanceof StepOutcome.Succeeded)) {
+                    return health;
+                }
+                String from = run.previous.size() >= replica ? run.previous.get(replica - 1).id() : null;
+                traffic.move(run.env, run.service, from, id);
+                run.moves.add(new Run.Move(from, id));
+                if (replica == of) {
+                    for (ContainerInfo extra : run.previous.stream().skip(of).toList()) {
+                        traffic.move(run.env, run.service, extra.id(), id);
+                        run.moves.add(new Run.Move(extra.id(), id));
+                    }
+                }
+                return new StepOutcome.Succeeded("replica " + replica + " (" + name(run, id) + ") healthy and serving"
+                        + (from == null ? "" : "; an old " + run.previousVersion() + " replica left the network"));
+            }
+        };
+    }
+
+    PipelineStep stopOld() {
+        return new PipelineStep() {
+            public String name() { return STOP_OLD; }
+
+            public Duration timeout(Run run) { return Duration.ofSeconds(60); }
+
+            public StepOutcome execute(Run run) {
+                for (ContainerInfo old : run.previous) {
+                    runtime.disconnect(run.env.engine(), old.id(), run.env.network());
+                    runtime.stop(run.env.engine(), old.id(), Duration.ofSeconds(10));
+                    run.stopped.add(old.id());
+                }
+                return new StepOutcome.Succeeded(run.previous.isEmpty() ? "nothing was running"
+                        : "stopped " + run.previous.size() + " container(s) of " + run.previousVersion()
+                        + ": " + run.service.name() + " is down until the new version is healthy");
+            }
+        };
+    }
+
+    PipelineStep verifyStable() {
+        return new PipelineStep() {
+            public String name() { return VERIFY; }
+
+            public Duration timeout(Run run) { return catalog.deploy().verifyStable().plusSeconds(30); }
+
+            public boolean resumable() { return true; }
+
+            public StepOutcome execute(Run run) throws InterruptedException {
+                Instant until = clock.instant().plus(catalog.deploy().verifyStable());
+                do {
+                    for (String id : run.incoming) {
+                        Optional<ContainerInfo> c = runtime.inspect(run.env.engine(), id);
+                        if (c.isEmpty() || !c.get().running()) {
+                            return new StepOutcome.Failed(name(run, id) + " stopped during verification"
+                                    + c.map(i -> " (" + i.status() + ")").orElse(""));
+                        }
+                        if (c.get().health() == Health.UNHEALTHY) {
+                            return new StepOutcome.Failed(name(run, id) + " became unhealthy during verification");
+                        }
+                        if (!c.get().servesAs(run.env.network(), run.service.name())) {
+                            return new StepOutcome.Failed(name(run, id) + " no longer holds the alias "
+                                    + run.service.name());
+                        }
+                    }
+                    Thread.sleep(POLL);
+                } while (clock.instant().isBefore(until));
+                return new StepOutcome.Succeeded(run.deployment.version() + " stayed healthy and serving for "
+                        + DurationText.format(catalog.deploy().verifyStable()));
+            }
+        };
+    }
+
+    PipelineStep retireOld() {
+        return new PipelineStep() {
+            public String name() { return RETIRE; }
+
+            public Duration timeout(Run run) { return Duration.ofSeconds(60); }
+
+            public StepOutcome execute(Run run) {
+                int pruned = prune(run);
+                if (run.previous.isEmpty() || !run.stopped.isEmpty()) {
+                    return new StepOutcome.Succeeded((run.stopped.isEmpty() ? "nothing to retire"
+                            : run.previousVersion() + " is kept stopped for rollback") + prunedText(pruned));
+                }
+                Instant until = clock.instant().plus(catalog.deploy().hotStandby());
+                return new StepOutcome.Succeeded(run.previousVersion() + " keeps running off the traffic path as hot"
+                        + " standby until " + until.truncatedTo(ChronoUnit.SECONDS) + " (/rollback "
+                        + run.service.name() + " " + run.env.name() + " switches back at once)" + prunedText(pruned));
+            }
+        };
+    }
+
+    private static String prunedText(int pruned) {
+        return pruned == 0 ? "" : "; removed " + pruned + " older container(s)";
+    }
+
+    /** Removes stopped containers of the service beyond the last {@code keepStopped}. */
+    int prune(Run run) {
+        List<ContainerInfo> all = runtime.containers(run.env.engine(), Map.of(Labels.MANAGED, "true",
+                Labels.SERVICE, run.service.name(), Labels.ENVIRONMENT, run.env.name()));
+        List<ContainerInfo> stoppedOnes = all.stream()
+                .filter(c -> !c.labels().containsKey(Labels.ROLE) && !c.running() && !run.stopped.contains(c.id()))
+                .sorted((a, b) -> b.name().compareTo(a.name()))
+                .toList();
+        int keep = catalog.deploy().keepStopped() * Math.max(1, run.service.replicas());
+        int removed = 0;
+        for (ContainerInfo c : stoppedOnes.stream().skip(keep).toList()) {
+            runtime.remove(run.env.engine(), c.id());
+            removed++;
+        }
+        return removed;
+    }
+
+    private String createAndStart(Run run, int replica) {
+        Deployment d = run.deployment;
+        Catalog.Health h = run.service.health();
+        HealthCheck check = new HealthCheck(h.command(), h.interval(), h.timeout(), h.retries(), h.startPeriod());
+        ContainerSpec spec = new ContainerSpec(run.containerName(replica), d.imageDigest(), labels(d),
+                run.service.env(), List.of(), run.env.network(), List.of(), Optional.of(check), Map.of(),
+                run.service.volumes());
+        String id = runtime.create(run.env.engine(), spec);
+        run.created.add(id);
+        run.incoming.add(id);
+        runtime.start(run.env.engine(), id);
+        return id;
+    }
+
+    private StepOutcome awaitHealthy(Run run, List<String> ids) throws InterruptedException {
+        Instant start = clock.instant();
+        Instant deadline = start.plus(run.service.health().gateTimeout());
+        Map<String, Health> seen = new LinkedHashMap<>();
+        while (true) {
+            boolean allHealthy = true;
+            for (String id : ids) {
+                Optional<ContainerInfo> info = runtime.inspect(run.env.engine(), id);
+                if (info.isEmpty()) {
+                    return new StepOutcome.Failed("container " + AliasTrafficSwitch.shortId(id) + " disappeared");
+                }
+                ContainerInfo c = info.get();
+                if (seen.put(id, c.health()) != c.health()) {
+                    run.say("health of " + c.name() + ": " + c.health().name().toLowerCase() + " after "
+                            + DurationText.format(Duration.between(start, clock.instant()).truncatedTo(ChronoUnit.MILLIS)));
+                }
+                if (!c.running()) {
+                    return new StepOutcome.Failed(c.name() + " exited before it became healthy (" + c.status() + ")");
+                }
+                if (c.health() == Health.UNHEALTHY) {
+                    return new StepOutcome.Failed(c.name() + " is unhealthy: its health check failed "
+                            + run.service.health().retries() + " times in a row");
+                }
+                if (c.health() != Health.HEALTHY && c.health() != Health.NONE) {
+                    allHealthy = false;
+                }
+            }
+            if (allHealthy) {
+                return new StepOutcome.Succeeded(ids.size() == 1 ? name(run, ids.getFirst()) + " is healthy"
+                        : ids.size() + " containers are healthy");
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                return new StepOutcome.Failed("not healthy within " + DurationText.format(run.service.health().gateTimeout()));
+            }
+            Thread.sleep(POLL);
+        }
+    }
+
+    private String name(Run run, String id) {
+        return runtime.inspect(run.env.engine(), id).map(ContainerInfo::name).orElse(AliasTrafficSwitch.shortId(id));
+    }
+
+    static Map<String, String> labels(Deployment d) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(Labels.MANAGED, "true");
+        labels.put(Labels.SERVICE, d.service());
+        labels.put(Labels.ENVIRONMENT, d.environment());
+        labels.put(Labels.VERSION, d.version());
+        labels.put(Labels.DEPLOYMENT, d.id());
+        return labels;
+    }
+
+    private static String tail(OneShotResult r) {
+        String t = r.outputTail() == null ? "" : r.outputTail().strip();
+        return t.isEmpty() ? "" : ". Last output:\n" + t;
+    }
+
+    static String shortDigest(String id) {
+        String hex = id.startsWith("sha256:") ? id.substring(7) : id;
+        return "sha256:" + hex.substring(0, Math.min(12, hex.length()));
+    }
+}
