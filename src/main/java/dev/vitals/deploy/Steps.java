@@ -204,7 +204,7 @@ class Steps {
 
             public StepOutcome execute(Run run) {
                 String id = createAndStart(run, 1);
-                return new StepOutcome.Succeeded("started " + name(run, id) + " from " + run.deployment.shortDigest());
+                return new StepOutcome.Succeeded("started " + containerName(run, id) + " from " + run.deployment.shortDigest());
             }
         };
     }
@@ -218,7 +218,7 @@ class Steps {
             public StepOutcome execute(Run run) {
                 String id = run.incoming.getFirst();
                 runtime.start(run.env.engine(), id);
-                return new StepOutcome.Succeeded("started the kept container " + name(run, id));
+                return new StepOutcome.Succeeded("started the kept container " + containerName(run, id));
             }
         };
     }
@@ -283,7 +283,7 @@ class Steps {
                         run.moves.add(new Run.Move(extra.id(), id));
                     }
                 }
-                return new StepOutcome.Succeeded("replica " + replica + " (" + name(run, id) + ") healthy and serving"
+                return new StepOutcome.Succeeded("replica " + replica + " (" + containerName(run, id) + ") healthy and serving"
                         + (from == null ? "" : "; an old " + run.previousVersion() + " replica left the network"));
             }
         };
@@ -322,14 +322,14 @@ class Steps {
                     for (String id : run.incoming) {
                         Optional<ContainerInfo> c = runtime.inspect(run.env.engine(), id);
                         if (c.isEmpty() || !c.get().running()) {
-                            return new StepOutcome.Failed(name(run, id) + " stopped during verification"
+                            return new StepOutcome.Failed(containerName(run, id) + " stopped during verification"
                                     + c.map(i -> " (" + i.status() + ")").orElse(""));
                         }
                         if (c.get().health() == Health.UNHEALTHY) {
-                            return new StepOutcome.Failed(name(run, id) + " became unhealthy during verification");
+                            return new StepOutcome.Failed(containerName(run, id) + " became unhealthy during verification");
                         }
                         if (!c.get().servesAs(run.env.network(), run.service.name())) {
-                            return new StepOutcome.Failed(name(run, id) + " no longer holds the alias "
+                            return new StepOutcome.Failed(containerName(run, id) + " no longer holds the alias "
                                     + run.service.name());
                         }
                     }
@@ -424,7 +424,7 @@ class Steps {
                 }
             }
             if (allHealthy) {
-                return new StepOutcome.Succeeded(ids.size() == 1 ? name(run, ids.getFirst()) + " is healthy"
+                return new StepOutcome.Succeeded(ids.size() == 1 ? containerName(run, ids.getFirst()) + " is healthy"
                         : ids.size() + " containers are healthy");
             }
             if (!clock.instant().isBefore(deadline)) {
@@ -434,7 +434,7 @@ class Steps {
         }
     }
 
-    private String name(Run run, String id) {
+    private String containerName(Run run, String id) {
         return runtime.inspect(run.env.engine(), id).map(ContainerInfo::name).orElse(AliasTrafficSwitch.shortId(id));
     }
 

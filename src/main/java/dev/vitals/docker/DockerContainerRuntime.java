@@ -234,6 +234,18 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     @Override
+    public List<String> tags(EngineEndpoint engine, String repository) {
+        return engineCall(engine, "list images of " + repository, () -> client(engine).listImagesCmd()
+                .withImageNameFilter(repository).exec().stream()
+                .flatMap(i -> i.getRepoTags() == null ? java.util.stream.Stream.<String>empty()
+                        : java.util.Arrays.stream(i.getRepoTags()))
+                .filter(t -> t.startsWith(repository + ":"))
+                .map(t -> t.substring(repository.length() + 1))
+                .sorted()
+                .toList());
+    }
+
+    @Override
     public void ensureNetwork(EngineEndpoint engine, String network) {
         engineCall(engine, "create network " + network, () -> {
             if (networkExists(engine, network)) {

@@ -1,0 +1,141 @@
+package dev.vitals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+/**
+ * A catalog for one test JVM: the demo's services and people, and a pool of environments with names
+ * unique to this run, so tests neither see each other's containers nor anything else on the engine.
+ * Each test takes environments of its own from the pool.
+ */
+public final class TestCatalog {
+    public static final String RUN = "t" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+    static final int STAGING_POOL = 24;
+    static final int PRODUCTION_POOL = 12;
+    private static final AtomicInteger nextStaging = new AtomicInteger();
+    private static final AtomicInteger nextProduction = new AtomicInteger();
+    private static Path file;
+
+    private TestCatalog() {
+    }
+
+    /** An environment no other test uses, with no approval needed (like the demo's staging). */
+    public static String stagingEnvironment() {
+        int n = nextStaging.incrementAndGet();
+        if (n > STAGING_POOL) {
+            throw new IllegalStateException("raise TestCatalog.STAGING_POOL");
+        }
+        return RUN + "-s" + n;
+    }
+
+    /** An environment no other test uses, with the demo's production policy. */
+    public static String productionEnvironment() {
+        int n = nextProduction.incrementAndGet();
+        if (n > PRODUCTION_POOL) {
+            throw new IllegalStateException("raise TestCatalog.PRODUCTION_POOL");
+        }
+        return RUN + "-p" + n;
+    }
+
+    public static String network(String environment) {
+        return "vitals-" + environment;
+    }
+
+    static List<String> allEnvironments() {
+        return IntStream.rangeClosed(1, STAGING_POOL).mapToObj(i -> RUN + "-s" + i)
+                .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
+                    IntStream.rangeClosed(1, PRODUCTION_POOL).forEach(i -> l.add(RUN + "-p" + i));
+                    return l;
+                }));
+    }
+
+    static synchronized Path file() {
+        if (file != null) {
+            return file;
+        }
+        StringBuilder y = new StringBuilder("environments:\n");
+        for (String env : allEnvironments()) {
+            y.append("  ").append(env).append(": {network: ").append(network(env)).append("}\n");
+        }
+        y.append("""
+                services:
+                  backend:
+                    image: vitals-demo/backend
+                    strategy: blue-green
+                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                  frontend:
+                    image: vitals-demo/frontend
+                    strategy: rolling
+                    replicas: 2
+                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                  legacy:
+                    image: vitals-demo/backend
+                    strategy: recreate
+                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                  hooked:
+                    image: vitals-demo/backend
+                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    hooks:
+                      migration: {command: [sh, -c, "echo applying migration 42; echo relation exists >&2; exit 1"], timeout: 30s}
+                  smoked:
+                    image: vitals-demo/backend
+                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    hooks:
+                      snapshot: {command: [sh, -c, "echo snapshot of $VITALS_SERVICE taken"], timeout: 30s}
+                      smoke: {command: [sh, -c, "wget -q -O- http://$VITALS_TARGET:8080/version"], timeout: 30s}
+                  stuck:
+                    image: vitals-demo/backend
+                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    hooks:
+                      snapshot: {command: [sleep, "60"], timeout: 2s}
+                users:
+                  alice: [deployer]
+                  bob: [deployer, approver, devops-lead]
+                  carol: [clinical-approver]
+                  dave: [viewer]
+                  erin: [incident-commander, admin]
+                policies:
+                """);
+        for (int i = 1; i <= PRODUCTION_POOL; i++) {
+            String env = RUN + "-p" + i;
+            y.append("  - {environment: ").append(env).append(", risk: [low, medium], approvals: {approver: 1}}\n");
+            y.append("  - {environment: ").append(env).append(", risk: high, approvals: {devops-lead: 1,"
+                    + " clinical-approver: 1}, maintenance-window: true}\n");
+        }
+        y.append("""
+                deploy: {verify-stable: 3s, hot-standby: 15m, keep-stopped: 2}
+                local-images:
+                  - {image: "vitals-demo/backend:v1.3"}
+                  - {image: "vitals-demo/backend:v1.4"}
+                  - {image: "vitals-demo/backend:v1.5"}
+                  - {image: "vitals-demo/backend:v1.6-broken", healthy: false}
+                  - {image: "vitals-demo/frontend:v2.0"}
+                  - {image: "vitals-demo/frontend:v2.1"}
+                """);
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "test-" + RUN));
+            file = dir.resolve("vitals.yml");
+            Files.writeString(file, y.toString());
+            Runtime.getRuntime().addShutdownHook(new Thread(TestCatalog::removeFromEngine));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes every container and network of this run's environments (only those). */
+    static void removeFromEngine() {
+        for (String env : allEnvironments()) {
+            DockerCli.run("sh", "-c", "ids=$(docker ps -aq --filter label=vitals.environment=" + env
+                    + "); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null; docker network rm " + network(env)
+                    + " >/dev/null 2>&1; true");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.vitals;
+
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import dev.vitals.catalog.Catalog;
+import dev.vitals.deploy.ContainerRuntime;
+import dev.vitals.deploy.EngineUnavailableException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole application against real components: an embedded PostgreSQL of its own, the local Docker
+ * engine, and the local console as chat. Every test takes environments of its own from {@link TestCatalog}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class VitalsIntegrationTest {
+
+    @LocalServerPort
+    protected int port;
+    @Autowired
+    protected Catalog catalog;
+    @Autowired
+    protected ContainerRuntime runtime;
+
+    protected ConsoleClient console;
+
+    @DynamicPropertySource
+    static void vitals(DynamicPropertyRegistry registry) {
+        registry.add("vitals.catalog", () -> TestCatalog.file().toAbsolutePath().toString());
+        registry.add("vitals.data-dir", () -> Path.of("target", "test-" + TestCatalog.RUN, "home").toAbsolutePath().toString());
+        registry.add("vitals.embedded-database.fresh", () -> "true");
+        registry.add("vitals.scheduler-interval", () -> "1s");
+    }
+
+    @BeforeEach
+    void realEngineAndImages() {
+        var engine = catalog.environments().values().iterator().next().engine();
+        try {
+            runtime.ping(engine);
+        } catch (EngineUnavailableException e) {
+            fail("These tests need a real Docker engine (deploy/local/test.sh starts one): " + e.getMessage(), e);
+        }
+        // The images are built in the background at start; wait for them rather than race them.
+        await().atMost(Duration.ofMinutes(2)).until(() -> catalog.localImages().stream()
+                .allMatch(i -> runtime.image(engine, i.image()).isPresent()));
+        console = new ConsoleClient(port);
+    }
+}
