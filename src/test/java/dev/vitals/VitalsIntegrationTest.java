@@ -49,7 +49,7 @@ public abstract class VitalsIntegrationTest {
         }
         // The images are built in the background at start; wait for them rather than race them.
         await().atMost(Duration.ofMinutes(2)).until(() -> catalog.localImages().stream()
-                .allMatch(i -> runtime.image(engine, i.image()).isPresent()));
+                .allMatch(i -> runtime.image(engine, i.ref()).isPresent()));
         console = new ConsoleClient(port);
     }
 }

@@ -125,7 +125,13 @@ public record Catalog(
     public record WatchPhase(Duration until, Duration every) {
     }
 
-    /** An image the project builds itself when missing (there may be no registry to pull from). */
+    /**
+     * An image the project builds itself when missing (there may be no registry to pull from):
+     * {@code image} is the repository, {@code version} the tag (and what its {@code /version} answers).
+     */
     public record LocalImage(String image, String version, boolean healthy) {
+        public String ref() {
+            return image + ":" + version;
+        }
     }
 }

@@ -137,14 +137,14 @@ public final class CatalogLoader {
 
         List<LocalImage> localImages = new ArrayList<>();
         for (YamlNode n : root.get("local-images").list()) {
-            n.map(Set.of("image", "version", "healthy"));
+            n.map(Set.of("image", "healthy"));
             String image = n.get("image").string();
             int colon = image.lastIndexOf(':');
             if (colon < 0 || !Names.REPOSITORY.matcher(image.substring(0, colon)).matches()
                     || !Names.isTag(image.substring(colon + 1))) {
                 throw n.get("image").error("expected repository:tag such as vitals-demo/backend:v1.4, got '" + image + "'");
             }
-            localImages.add(new LocalImage(image, n.get("version").string(image.substring(colon + 1)),
+            localImages.add(new LocalImage(image.substring(0, colon), image.substring(colon + 1),
                     n.get("healthy").bool(true)));
         }
         return new Catalog(root.file(), Map.copyOf(environments), orderedCopy(services), Map.copyOf(users),

@@ -1,0 +1,68 @@
+# Shared by demo.sh and test.sh: find a JDK >= 21 and make sure a Docker engine answers.
+# Everything here is idempotent and quick when the machine is already set up.
+
+log() { printf '\033[1m[vitals]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[vitals]\033[0m %s\n' "$*" >&2; exit 1; }
+
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1; }
+
+find_jdk() {
+  local candidates=() c
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  command -v javac >/dev/null 2>&1 && candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+  for c in /usr/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/*; do [ -d "$c" ] && candidates+=("$c"); done
+  for c in "${candidates[@]}"; do
+    if [ -x "$c/bin/javac" ] && [ -x "$c/bin/java" ]; then
+      local major; major=$(java_major "$c/bin/java")
+      if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
+        export JAVA_HOME="$c"; export PATH="$JAVA_HOME/bin:$PATH"
+        log "JDK $major at $JAVA_HOME"
+        return 0
+      fi
+    fi
+  done
+  die "No JDK >= 21 found (looked at JAVA_HOME, javac on PATH and /usr/lib/jvm). Install one, e.g. apt-get install openjdk-21-jdk-headless (or Temurin 21+), or set JAVA_HOME."
+}
+
+is_debian_root() { [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; }
+
+apt_updated=""
+apt_install() {
+  is_debian_root || die "Missing: $*. Install the packages $* (Debian/Ubuntu: apt-get install $*) and run again."
+  if [ -z "$apt_updated" ]; then
+    log "apt-get update"
+    apt-get update -qq >/dev/null || die "apt-get update failed"
+    apt_updated=1
+  fi
+  log "Installing $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
+}
+
+engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
+
+ensure_docker() {
+  local need=()
+  command -v docker >/dev/null 2>&1 || need+=(docker.io)
+  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd && file_static /bin/busybox || need+=(busybox-static)
+  if [ ${#need[@]} -gt 0 ]; then
+    if engine_answers && [[ " ${need[*]} " != *" busybox-static "* ]]; then :; else apt_install "${need[@]}"; fi
+  fi
+  if engine_answers; then
+    log "Docker engine: $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null)"
+    return 0
+  fi
+  command -v dockerd >/dev/null 2>&1 || apt_install docker.io
+  [ "$(id -u)" = 0 ] || die "No Docker engine answers and starting one needs root. Start Docker (e.g. sudo systemctl start docker) and run again."
+  local logdir="${VITALS_HOME:-$HOME/.vitals}/logs"; mkdir -p "$logdir"
+  log "Starting dockerd (log: $logdir/dockerd.log)"
+  nohup dockerd >"$logdir/dockerd.log" 2>&1 &
+  local i
+  for i in $(seq 1 60); do
+    engine_answers && { log "Docker engine started"; return 0; }
+    sleep 1
+  done
+  die "dockerd did not answer within 60 s; see $logdir/dockerd.log"
+}
+
+# busybox-static: the demo images are built FROM scratch around a static busybox.
+file_static() { ! ldd "$1" >/dev/null 2>&1; }

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite, with the real services it needs: the local Docker engine (installed and
+# started when none answers), busybox-static for the test images; PostgreSQL is embedded.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+. deploy/local/lib.sh
+
+find_jdk
+ensure_docker
+log "Running the test suite"
+./mvnw -B verify "$@"

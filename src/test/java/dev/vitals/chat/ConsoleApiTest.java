@@ -1,0 +1,88 @@
+package dev.vitals.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vitals.ConsoleClient;
+import dev.vitals.ConsoleClient.Msg;
+import dev.vitals.VitalsIntegrationTest;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.type.TypeReference;
+
+class ConsoleApiTest extends VitalsIntegrationTest {
+
+    @Test
+    void statusListsEveryServicePerEnvironmentAndSaysPlainlyWhenNothingIsLive() {
+        // given a fresh environment
+        String env = dev.vitals.TestCatalog.stagingEnvironment();
+
+        // when alice asks for its status
+        String reply = console.ask("alice", "deploys", "/status " + env);
+
+        // then every service is listed, with nothing live yet
+        assertThat(reply).contains("**" + env + "**").contains("Docker ")
+                .contains("• backend: nothing live yet").contains("• frontend: nothing live yet");
+    }
+
+    @Test
+    void refusesAnUnknownServiceListingTheKnownOnes() {
+        String reply = console.ask("alice", "deploys", "/deploy nosuch v1");
+        assertThat(reply).contains("Unknown service 'nosuch'").contains("backend").contains("frontend");
+    }
+
+    @Test
+    void refusesAVersionThatIsNotAnImageTag() {
+        String reply = console.ask("alice", "deploys", "/deploy backend 'v1;rm'");
+        assertThat(reply).containsIgnoringCase("tag");
+    }
+
+    @Test
+    void helpShowsOnlyWhatTheCallerMayDo() {
+        String forDave = console.ask("dave", "deploys", "/help");
+        String forBob = console.ask("bob", "deploys", "/help");
+        assertThat(forDave).contains("/status").doesNotContain("/deploy").doesNotContain("/lock");
+        assertThat(forBob).contains("/status").contains("/deploy").contains("/approve").contains("/lock");
+    }
+
+    @Test
+    void refusesACommandTheCallerHasNoRoleForNamingTheRole() {
+        String reply = console.ask("dave", "deploys", "/deploy backend v1.4 " + dev.vitals.TestCatalog.stagingEnvironment());
+        assertThat(reply).contains("dave may not use /deploy").contains("deployer");
+    }
+
+    @Test
+    void unknownUserIsForbiddenAndMalformedBodyIsABadRequest() {
+        ConsoleClient.Response unknown = console.send("POST", "/console/api/messages",
+                Map.of("user", "mallory", "channel", "deploys", "text", "/status"));
+        ConsoleClient.Response malformed = console.send("POST", "/console/api/messages", "{not json");
+        ConsoleClient.Response noText = console.send("POST", "/console/api/messages", Map.of("user", "alice",
+                "channel", "deploys"));
+        assertThat(unknown.status()).isEqualTo(403);
+        assertThat(unknown.body()).contains("mallory").contains("alice");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(noText.status()).isEqualTo(400);
+        assertThat(noText.body()).contains("text is required");
+    }
+
+    @Test
+    void listsTheCatalogsUsersWithTheirRoles() {
+        List<Map<String, Object>> users = console.read(console.get("/console/api/users").body(),
+                new TypeReference<>() { });
+        assertThat(users).extracting(u -> u.get("name")).contains("alice", "bob", "carol", "dave", "erin");
+        assertThat(users.stream().filter(u -> u.get("name").equals("bob")).findFirst().orElseThrow().get("roles"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .contains("deployer", "approver", "devops-lead");
+    }
+
+    @Test
+    void reactionsAreStoredAndShownWithTheMessage() {
+        String id = console.say("alice", "announcements", "hello team");
+        console.react("bob", id, "✅");
+        console.react("carol", id, "✅");
+        console.unreact("carol", id, "✅");
+        Msg m = console.channel("announcements").stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+        assertThat(m.reactions()).hasSize(1);
+        assertThat(m.reactions().getFirst().users()).containsExactly("bob");
+    }
+}
