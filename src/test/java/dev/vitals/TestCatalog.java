@@ -83,7 +83,7 @@ public final class TestCatalog {
                     image: vitals-demo/backend
                     health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
                     hooks:
-                      migration: {command: [sh, -c, "echo applying migration 42; echo relation exists >&2; exit 1"], timeout: 30s}
+                      migration: {command: [sh, -c, "echo applying migration for $VITALS_VERSION; [ $VITALS_VERSION != v1.5 ] || { echo relation exists >&2; exit 1; }"], timeout: 30s}
                   smoked:
                     image: vitals-demo/backend
                     health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
@@ -94,7 +94,7 @@ public final class TestCatalog {
                     image: vitals-demo/backend
                     health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
                     hooks:
-                      snapshot: {command: [sleep, "60"], timeout: 2s}
+                      snapshot: {command: [sh, -c, "[ $VITALS_VERSION != v1.5 ] || sleep 60"], timeout: 2s}
                 users:
                   alice: [deployer]
                   bob: [deployer, approver, devops-lead]

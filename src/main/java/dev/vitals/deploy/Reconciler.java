@@ -201,12 +201,16 @@ class Reconciler {
                     if (id == null || runner.active(id).isPresent() || pending.contains(id)) {
                         continue;
                     }
-                    Optional<Deployment> d = store.find(id);
+                    // Only what this Vitals made: same deployment, environment and service as its records.
+                    Optional<Deployment> d = store.find(id).filter(x -> x.environment().equals(env.name())
+                            && x.service().equals(c.labels().get(Labels.SERVICE)));
+                    if (d.isEmpty()) {
+                        continue;
+                    }
                     boolean failedRun = d.map(x -> x.status() == DeploymentStatus.FAILED
                             || x.status() == DeploymentStatus.ROLLED_BACK || x.status() == DeploymentStatus.CANCELLED)
                             .orElse(false);
-                    boolean hookOfEndedRun = "hook".equals(c.labels().get(Labels.ROLE))
-                            && d.map(x -> x.status().terminal()).orElse(true);
+                    boolean hookOfEndedRun = "hook".equals(c.labels().get(Labels.ROLE)) && d.get().status().terminal();
                     String serviceName = c.labels().get(Labels.SERVICE);
                     boolean serving = serviceName != null && c.servesAs(env.network(), serviceName);
                     if ((failedRun && !serving) || hookOfEndedRun) {

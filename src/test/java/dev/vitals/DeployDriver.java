@@ -1,0 +1,125 @@
+package dev.vitals;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.vitals.ConsoleClient.Msg;
+import dev.vitals.catalog.Catalog;
+import dev.vitals.deploy.ContainerRuntime;
+import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
+import dev.vitals.deploy.Labels;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.core.type.TypeReference;
+
+/** Deploys through the console and reads the outcome from the HTTP API and the engine, as a person would. */
+public final class DeployDriver {
+    private static final Pattern ID = Pattern.compile("\\b(D-\\d+)\\b");
+    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "REJECTED", "CANCELLED",
+            "EXPIRED");
+
+    private final ConsoleClient console;
+    private final ContainerRuntime runtime;
+    private final Catalog catalog;
+
+    public DeployDriver(ConsoleClient console, ContainerRuntime runtime, Catalog catalog) {
+        this.console = console;
+        this.runtime = runtime;
+        this.catalog = catalog;
+    }
+
+    public record Step(String name, String status, Instant startedAt, Instant finishedAt, String detail) {
+        public Duration took() {
+            return Duration.between(startedAt, finishedAt);
+        }
+    }
+
+    public record Approval(String user, String role, Instant at) {
+    }
+
+    public record DeploymentView(String id, String kind, String service, String environment, String version,
+                                 String imageDigest, String risk, String strategy, String status, String requestedBy,
+                                 String reason, String previousVersion, List<Approval> approvals, List<Step> steps,
+                                 String threadId, String detail, Instant createdAt, Instant finishedAt) {
+        public Step step(String name) {
+            return steps.stream().filter(s -> s.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no step " + name + " in " + steps));
+        }
+    }
+
+    /** Types the command as the user and returns the deployment id from the reply (fails with the reply). */
+    public String request(String user, String command) {
+        String reply = console.ask(user, "deploys", command);
+        Matcher m = ID.matcher(reply);
+        if (!m.find()) {
+            throw new AssertionError("no deployment id in the reply to " + command + ": " + reply);
+        }
+        return m.group(1);
+    }
+
+    public DeploymentView get(String id) {
+        ConsoleClient.Response r = console.get("/api/deployments/" + id);
+        if (r.status() != 200) {
+            throw new AssertionError("GET /api/deployments/" + id + " → " + r.status() + " " + r.body());
+        }
+        return console.read(r.body(), new TypeReference<DeploymentView>() { });
+    }
+
+    public DeploymentView awaitEnd(String id) {
+        AtomicReference<DeploymentView> last = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last.set(get(id));
+            return TERMINAL.contains(last.get().status());
+        });
+        return last.get();
+    }
+
+    public DeploymentView awaitStep(String id, String step, String status) {
+        AtomicReference<DeploymentView> last = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            last.set(get(id));
+            return last.get().steps().stream().anyMatch(s -> s.name().equals(step) && s.status().equals(status));
+        });
+        return last.get();
+    }
+
+    /** Deploys and waits for SUCCEEDED (fails with the deployment's detail otherwise). */
+    public DeploymentView deployed(String user, String service, String version, String env) {
+        DeploymentView d = awaitEnd(request(user, "/deploy " + service + " " + version + " " + env));
+        if (!d.status().equals("SUCCEEDED")) {
+            throw new AssertionError(d.id() + " ended " + d.status() + ": " + d.detail() + " steps " + d.steps());
+        }
+        return d;
+    }
+
+    /** The containers serving the service on the environment's network, as the engine shows them. */
+    public List<ContainerInfo> serving(String service, String env) {
+        Catalog.Environment e = catalog.environments().get(env);
+        return all(service, env).stream().filter(c -> c.servesAs(e.network(), service)).toList();
+    }
+
+    public List<ContainerInfo> all(String service, String env) {
+        Catalog.Environment e = catalog.environments().get(env);
+        return runtime.containers(e.engine(), Map.of(Labels.MANAGED, "true", Labels.SERVICE, service,
+                Labels.ENVIRONMENT, env));
+    }
+
+    public List<String> servingVersions(String service, String env) {
+        return serving(service, env).stream().map(c -> c.labels().get(Labels.VERSION)).distinct().toList();
+    }
+
+    /** Every message in the deployment's thread, joined. */
+    public String threadText(DeploymentView d) {
+        return String.join("\n", console.thread(d.threadId()).stream().map(Msg::text).toList());
+    }
+
+    public void awaitThreadContains(DeploymentView d, String text) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> threadText(d).contains(text));
+    }
+}
