@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -37,11 +38,19 @@ public class ThreadWriter implements AutoCloseable {
         return t;
     });
 
+    @Autowired
     ThreadWriter(ChatPlatform chat, Clock clock, @Value("${vitals.chat.coalesce:2s}") Duration interval) {
+        this(chat, clock, interval, true);
+    }
+
+    /** Without {@code ticking}, only explicit {@link #flushDue()} calls send (for tests that move the clock). */
+    ThreadWriter(ChatPlatform chat, Clock clock, Duration interval, boolean ticking) {
         this.chat = chat;
         this.clock = clock;
         this.interval = interval;
-        ticker.scheduleWithFixedDelay(this::flushDue, 100, 100, TimeUnit.MILLISECONDS);
+        if (ticking) {
+            ticker.scheduleWithFixedDelay(this::flushDue, 100, 100, TimeUnit.MILLISECONDS);
+        }
     }
 
     private static final class Pending {
