@@ -144,7 +144,7 @@ class Steps {
                 }
                 runtime.ensureNetwork(run.env.engine(), run.env.network());
                 return new StepOutcome.Succeeded("engine " + engineVersion + " answers; " + d.image() + " is "
-                        + d.shortDigest() + " as approved; " + (run.previous.isEmpty() ? "nothing live yet"
+                        + d.shortDigest() + " as requested; " + (run.previous.isEmpty() ? "nothing live yet"
                         : "live now: " + run.previousVersion()));
             }
         };
