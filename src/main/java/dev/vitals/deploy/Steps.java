@@ -126,7 +126,7 @@ class Steps {
                     if (tagged.isEmpty() || !tagged.get().id().equals(d.imageDigest())) {
                         return new StepOutcome.Failed("the tag " + d.image() + " now points at "
                                 + tagged.map(i -> shortDigest(i.id())).orElse("nothing") + ", not at " + d.shortDigest()
-                                + " that was requested" + (d.status() == DeploymentStatus.RUNNING ? "" : "")
+                                + " that was requested"
                                 + ". Approvals were for that digest only: request the deployment again.");
                     }
                 }
