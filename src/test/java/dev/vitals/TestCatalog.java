@@ -44,6 +44,11 @@ public final class TestCatalog {
         return RUN + "-p" + n;
     }
 
+    /** An environment whose Docker engine never answers. */
+    public static String deadEnvironment() {
+        return RUN + "-dead";
+    }
+
     public static String network(String environment) {
         return "vitals-" + environment;
     }
@@ -64,6 +69,8 @@ public final class TestCatalog {
         for (String env : allEnvironments()) {
             y.append("  ").append(env).append(": {network: ").append(network(env)).append("}\n");
         }
+        y.append("  ").append(deadEnvironment()).append(": {network: ").append(network(deadEnvironment()))
+                .append(", engine: \"unix:///nonexistent/docker.sock\"}\n");
         y.append("""
                 services:
                   backend:

@@ -41,7 +41,7 @@ public abstract class VitalsIntegrationTest {
 
     @BeforeEach
     void realEngineAndImages() {
-        var engine = catalog.environments().values().iterator().next().engine();
+        var engine = catalog.environments().get(TestCatalog.RUN + "-s1").engine();
         try {
             runtime.ping(engine);
         } catch (EngineUnavailableException e) {
