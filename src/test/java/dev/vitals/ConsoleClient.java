@@ -30,8 +30,12 @@ public final class ConsoleClient {
     public record Reaction(String emoji, List<String> users) {
     }
 
+    public record Attachment(String name, String contentType, long size, String url) {
+    }
+
     public record Msg(String id, String channel, String threadId, String author, String text,
-                      List<Component> components, List<Reaction> reactions, String createdAt, String editedAt) {
+                      List<Component> components, List<Reaction> reactions, String createdAt, String editedAt,
+                      List<Attachment> attachments) {
         public long number() {
             return Long.parseLong(id);
         }
@@ -102,8 +106,13 @@ public final class ConsoleClient {
 
     /** Types a command and waits for the bot's answer right after it in the same channel. */
     public String ask(String user, String channel, String text) {
+        return answer(user, channel, text).text();
+    }
+
+    /** Like {@link #ask}, but the whole answer: text, buttons, attachments. */
+    public Msg answer(String user, String channel, String text) {
         String id = say(user, channel, text);
-        return awaitMessage(channel, Long.parseLong(id), m -> m.author().equals("vitals")).text();
+        return awaitMessage(channel, Long.parseLong(id), m -> m.author().equals("vitals"));
     }
 
     /** Waits for the first message after {@code afterId} in the channel that matches. */

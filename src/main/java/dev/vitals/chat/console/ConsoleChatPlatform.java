@@ -1,12 +1,15 @@
 package dev.vitals.chat.console;
 
 import dev.vitals.catalog.Catalog;
+import dev.vitals.chat.Attachment;
 import dev.vitals.chat.Button;
 import dev.vitals.chat.ChatPlatform;
 import dev.vitals.chat.Message;
 import dev.vitals.chat.MessageRef;
 import dev.vitals.chat.ThreadRef;
 import dev.vitals.chat.console.ConsoleStore.ConsoleButton;
+import dev.vitals.chat.console.ConsoleStore.NewAttachment;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,10 +39,11 @@ class ConsoleChatPlatform implements ChatPlatform {
 
     @Override
     public MessageRef post(String channel, Message message) {
-        long id = store.insert(channel, null, BOT, message.text(), buttons(message));
+        long id = store.insert(channel, null, BOT, message.text(), buttons(message), attachments(message));
         return new MessageRef(Long.toString(id), channel, null);
     }
 
+    /** Replaces text and buttons; files stay with the message they were sent with. */
     @Override
     public void edit(MessageRef message, Message replacement) {
         store.edit(Long.parseLong(message.id()), replacement.text(), buttons(replacement));
@@ -54,13 +58,26 @@ class ConsoleChatPlatform implements ChatPlatform {
 
     @Override
     public MessageRef postInThread(ThreadRef thread, Message message) {
-        long id = store.insert(thread.channel(), Long.parseLong(thread.id()), BOT, message.text(), buttons(message));
+        long id = store.insert(thread.channel(), Long.parseLong(thread.id()), BOT, message.text(), buttons(message),
+                attachments(message));
         return new MessageRef(Long.toString(id), thread.channel(), thread.id());
     }
 
     @Override
     public void react(MessageRef message, String emoji) {
         store.addReaction(Long.parseLong(message.id()), emoji, BOT);
+    }
+
+    private static List<NewAttachment> attachments(Message message) {
+        Set<String> names = new HashSet<>();
+        for (Attachment a : message.attachments()) {
+            if (!names.add(a.name())) {
+                // Files are addressed by message and name, so a name may appear only once per message.
+                throw new IllegalArgumentException("two attachments named '" + a.name() + "' in one message");
+            }
+        }
+        return message.attachments().stream()
+                .map(a -> new NewAttachment(a.name(), a.contentType(), a.content())).toList();
     }
 
     private static List<ConsoleButton> buttons(Message message) {

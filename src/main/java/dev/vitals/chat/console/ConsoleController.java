@@ -6,20 +6,27 @@ import dev.vitals.chat.ChatInbound;
 import dev.vitals.chat.MessageRef;
 import dev.vitals.chat.Origin;
 import dev.vitals.chat.ThreadRef;
+import dev.vitals.chat.console.ConsoleStore.StoredAttachment;
 import dev.vitals.chat.console.ConsoleStore.StoredMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -27,6 +34,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.util.UriUtils;
 
 /** The local console's JSON API: a person acts as one of the catalog's users. */
 @RestController
@@ -67,9 +75,12 @@ class ConsoleController {
     record ReactionView(String emoji, List<String> users) {
     }
 
+    record AttachmentView(String name, String contentType, long size, String url) {
+    }
+
     record MessageView(String id, String channel, String threadId, String author, String text,
                        List<ComponentView> components, List<ReactionView> reactions, Instant createdAt,
-                       Instant editedAt) {
+                       Instant editedAt, List<AttachmentView> attachments) {
     }
 
     record UserView(String name, List<String> roles) {
@@ -145,6 +156,25 @@ class ConsoleController {
             throw bad("give channel=<name> or threadId=<id>");
         }
         return found.stream().map(ConsoleController::view).toList();
+    }
+
+    @GetMapping("/attachments/{messageId}/{name}")
+    ResponseEntity<byte[]> attachment(@PathVariable String messageId, @PathVariable String name) {
+        StoredAttachment file = store.attachment(number(messageId, "messageId"), name)
+                .orElseThrow(() -> new ConsoleProblem(HttpStatus.NOT_FOUND, "message " + messageId
+                        + " has no attachment '" + name + "'"));
+        MediaType type;
+        try {
+            type = MediaType.parseMediaType(file.contentType());
+        } catch (InvalidMediaTypeException e) {
+            type = MediaType.APPLICATION_OCTET_STREAM;
+        }
+        // Served as a download and never sniffed, so a file can never run as a page on the console's origin.
+        return ResponseEntity.ok().contentType(type)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(file.name(), StandardCharsets.UTF_8).build().toString())
+                .header("X-Content-Type-Options", "nosniff")
+                .body(file.content());
     }
 
     @PostMapping("/reactions")
@@ -227,7 +257,9 @@ class ConsoleController {
         return new MessageView(Long.toString(m.id()), m.channel(), m.threadId() == null ? null : m.threadId().toString(),
                 m.author(), m.text(), m.buttons().stream().map(b -> new ComponentView(b.id(), b.label())).toList(),
                 m.reactions().stream().map(r -> new ReactionView(r.emoji(), r.users())).toList(), m.createdAt(),
-                m.editedAt());
+                m.editedAt(), m.attachments().stream().map(a -> new AttachmentView(a.name(), a.contentType(), a.size(),
+                        "/console/api/attachments/" + m.id() + "/" + UriUtils.encodePathSegment(a.name(),
+                                StandardCharsets.UTF_8))).toList());
     }
 
     private static long number(String s, String what) {

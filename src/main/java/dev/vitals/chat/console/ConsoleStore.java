@@ -9,31 +9,63 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
-/** The console's messages and reactions in PostgreSQL. */
+/** The console's messages, reactions and attachments in PostgreSQL. */
 @Repository
 class ConsoleStore {
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final Clock clock;
+    private final TransactionTemplate tx;
 
-    ConsoleStore(JdbcClient jdbc, ObjectMapper json, Clock clock) {
+    ConsoleStore(JdbcClient jdbc, ObjectMapper json, Clock clock, TransactionTemplate tx) {
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
+        this.tx = tx;
     }
 
     long insert(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons) {
+        return insert(channel, inThread, author, text, buttons, List.of());
+    }
+
+    /** One transaction, so a reader never sees the message without its files. */
+    long insert(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons,
+                List<NewAttachment> attachments) {
+        if (attachments.isEmpty()) {
+            return insertMessage(channel, inThread, author, text, buttons);
+        }
+        Long id = tx.execute(status -> {
+            long message = insertMessage(channel, inThread, author, text, buttons);
+            for (NewAttachment a : attachments) {
+                jdbc.sql("INSERT INTO console_attachment (message_id, name, content_type, content) VALUES (?, ?, ?, ?)")
+                        .params(message, a.name(), a.contentType(), a.content()).update();
+            }
+            return message;
+        });
+        return Objects.requireNonNull(id);
+    }
+
+    private long insertMessage(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons) {
         return jdbc.sql("""
                         INSERT INTO console_message (channel, in_thread, author, text, buttons, created_at)
                         VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")
                 .params(channel, inThread, author, text, json.writeValueAsString(buttons), now())
                 .query(Long.class).single();
+    }
+
+    Optional<StoredAttachment> attachment(long message, String name) {
+        return jdbc.sql("SELECT content_type, content FROM console_attachment WHERE message_id = ? AND name = ?")
+                .params(message, name)
+                .query((rs, n) -> new StoredAttachment(name, rs.getString(1), rs.getBytes(2)))
+                .optional();
     }
 
     void edit(long id, String text, List<ConsoleButton> buttons) {
@@ -50,14 +82,14 @@ class ConsoleStore {
     }
 
     List<StoredMessage> inChannel(String channel, long after) {
-        return withReactions(jdbc.sql("""
+        return withReactionsAndFiles(jdbc.sql("""
                         SELECT * FROM console_message WHERE channel = ? AND in_thread IS NULL AND id > ?
                         ORDER BY id LIMIT 500""")
                 .params(channel, after).query(this::row).list());
     }
 
     List<StoredMessage> inThread(long thread, long after) {
-        return withReactions(jdbc.sql("SELECT * FROM console_message WHERE in_thread = ? AND id > ? ORDER BY id LIMIT 500")
+        return withReactionsAndFiles(jdbc.sql("SELECT * FROM console_message WHERE in_thread = ? AND id > ? ORDER BY id LIMIT 500")
                 .params(thread, after).query(this::row).list());
     }
 
@@ -74,10 +106,19 @@ class ConsoleStore {
                 .params(message, emoji, user).update() == 1;
     }
 
-    private List<StoredMessage> withReactions(List<StoredMessage> messages) {
+    private List<StoredMessage> withReactionsAndFiles(List<StoredMessage> messages) {
         if (messages.isEmpty()) {
             return messages;
         }
+        Map<Long, List<AttachmentInfo>> files = new LinkedHashMap<>();
+        jdbc.sql("""
+                        SELECT message_id, name, content_type, octet_length(content) FROM console_attachment
+                        WHERE message_id BETWEEN ? AND ? ORDER BY message_id, name""")
+                .params(messages.getFirst().id(), messages.getLast().id())
+                .query(rs -> {
+                    files.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                            .add(new AttachmentInfo(rs.getString(2), rs.getString(3), rs.getLong(4)));
+                });
         Map<Long, Map<String, List<String>>> byMessage = new LinkedHashMap<>();
         jdbc.sql("""
                         SELECT message_id, emoji, user_name FROM console_reaction
@@ -91,7 +132,7 @@ class ConsoleStore {
         for (StoredMessage m : messages) {
             List<ConsoleReaction> reactions = new ArrayList<>();
             byMessage.getOrDefault(m.id(), Map.of()).forEach((e, users) -> reactions.add(new ConsoleReaction(e, users)));
-            out.add(m.withReactions(reactions));
+            out.add(m.withReactions(reactions).withAttachments(files.getOrDefault(m.id(), List.of())));
         }
         return out;
     }
@@ -105,7 +146,8 @@ class ConsoleStore {
         return new StoredMessage(rs.getLong("id"), rs.getString("channel"), isInThread ? inThread : null,
                 hasOpened ? opened : null, rs.getString("author"), rs.getString("text"),
                 json.readValue(rs.getString("buttons"), new TypeReference<List<ConsoleButton>>() { }),
-                List.of(), rs.getTimestamp("created_at").toInstant(), edited == null ? null : edited.toInstant());
+                List.of(), List.of(), rs.getTimestamp("created_at").toInstant(),
+                edited == null ? null : edited.toInstant());
     }
 
     private Timestamp now() {
@@ -118,11 +160,26 @@ class ConsoleStore {
     record ConsoleReaction(String emoji, List<String> users) {
     }
 
+    record NewAttachment(String name, String contentType, byte[] content) {
+    }
+
+    record AttachmentInfo(String name, String contentType, long size) {
+    }
+
+    record StoredAttachment(String name, String contentType, byte[] content) {
+    }
+
     record StoredMessage(long id, String channel, Long inThread, Long openedThread, String author, String text,
-                         List<ConsoleButton> buttons, List<ConsoleReaction> reactions, Instant createdAt,
-                         Instant editedAt) {
+                         List<ConsoleButton> buttons, List<ConsoleReaction> reactions,
+                         List<AttachmentInfo> attachments, Instant createdAt, Instant editedAt) {
         StoredMessage withReactions(List<ConsoleReaction> r) {
-            return new StoredMessage(id, channel, inThread, openedThread, author, text, buttons, r, createdAt, editedAt);
+            return new StoredMessage(id, channel, inThread, openedThread, author, text, buttons, r, attachments,
+                    createdAt, editedAt);
+        }
+
+        StoredMessage withAttachments(List<AttachmentInfo> a) {
+            return new StoredMessage(id, channel, inThread, openedThread, author, text, buttons, reactions, a,
+                    createdAt, editedAt);
         }
 
         /** The thread this message lives in, or else the thread it opened. */

@@ -1,0 +1,129 @@
+package dev.vitals.audit;
+
+import dev.vitals.catalog.Catalog;
+import dev.vitals.catalog.DurationText;
+import dev.vitals.chat.CommandHandled;
+import dev.vitals.deploy.DeploymentStatusChanged;
+import dev.vitals.deploy.DeploymentStepFinished;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes what the other modules announce into the audit log. Entries hold only what the events carry
+ * (names, statuses, command lines, outcomes), never credentials, and the log lines about a lost entry
+ * name its kind and subject, not its content.
+ *
+ * <p>Listeners run in the publisher's thread, so an entry is written before the command is answered or
+ * the pipeline moves on. A failed append never breaks that flow (a clinic must not lose a rollback
+ * because the audit table was briefly unavailable); it is logged as an error and counted in
+ * {@code vitals.audit.append.failures}, for an alert to catch.
+ */
+@Component
+class AuditTrail {
+    static final String COMMAND_ACCEPTED = "command.accepted";
+    static final String COMMAND_REFUSED = "command.refused";
+    static final String DEPLOYMENT_STATUS = "deployment.status";
+    static final String DEPLOYMENT_STEP = "deployment.step";
+    static final String CONFIG_LOADED = "config.loaded";
+    static final String VITALS = "vitals";
+
+    private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+
+    private final AuditLog audit;
+    private final Catalog catalog;
+    private final Counter failures;
+
+    AuditTrail(AuditLog audit, Catalog catalog, MeterRegistry meters) {
+        this.audit = audit;
+        this.catalog = catalog;
+        this.failures = Counter.builder("vitals.audit.append.failures")
+                .description("Audit entries that could not be written").register(meters);
+    }
+
+    @EventListener
+    void on(CommandHandled e) {
+        record(e.accepted() ? COMMAND_ACCEPTED : COMMAND_REFUSED, () -> new AuditEntry.Draft(e.actor(),
+                e.accepted() ? COMMAND_ACCEPTED : COMMAND_REFUSED, e.channel(), serviceNamedIn(e.text()),
+                e.thread() == null ? null : "thread " + e.thread(), null, e.outcome(), e.text()));
+    }
+
+    @EventListener
+    void on(DeploymentStatusChanged e) {
+        record(DEPLOYMENT_STATUS, () -> new AuditEntry.Draft(e.actor(), DEPLOYMENT_STATUS, deploysChannel(e.environment()),
+                e.service(), e.deploymentId(), e.from() == null ? null : e.from().name(), e.to().name(),
+                e.service() + " " + e.version() + " → " + e.environment() + (e.detail() == null ? "" : ": " + e.detail())));
+    }
+
+    @EventListener
+    void on(DeploymentStepFinished e) {
+        record(DEPLOYMENT_STEP, () -> new AuditEntry.Draft(VITALS, DEPLOYMENT_STEP, deploysChannel(e.environment()),
+                e.service(), e.deploymentId(), null, e.status().name(), e.step() + " in " + e.environment() + " ("
+                + DurationText.format(e.took().truncatedTo(ChronoUnit.MILLIS)) + ")"
+                + (e.detail() == null ? "" : ": " + e.detail())));
+    }
+
+    /**
+     * What configuration this process runs with: the catalog file and a hash of its bytes (not the
+     * bytes: a catalog may hold service settings no auditor needs). {@code before} is the previous
+     * start's hash, so a changed catalog stands out.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void configurationLoaded() {
+        record(CONFIG_LOADED, () -> {
+            Path file = catalog.source().toAbsolutePath();
+            String hash;
+            try {
+                hash = "sha256:" + AuditHash.sha256Hex(Files.readAllBytes(file));
+            } catch (IOException e) {
+                hash = "unreadable: " + e.getClass().getSimpleName();
+            }
+            String previous = audit.last(CONFIG_LOADED).map(AuditEntry::after).orElse(null);
+            return new AuditEntry.Draft(VITALS, CONFIG_LOADED, null, null, file.toString(), previous, hash,
+                    "catalog: " + catalog.environments().size() + " environments, " + catalog.services().size()
+                            + " services, " + catalog.users().size() + " users"
+                            + (previous == null || previous.equals(hash) ? "" : "; changed since the last start"));
+        });
+    }
+
+    private void record(String action, Supplier<AuditEntry.Draft> entry) {
+        try {
+            audit.append(entry.get());
+        } catch (RuntimeException e) {
+            failures.increment();
+            log.error("AUDIT ENTRY LOST: could not write a {} entry to the audit log ({})", action,
+                    e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * The service a command line is about, so an export for one service includes the commands about
+     * it: the first word after the command that names a catalog service. Best effort by design (the
+     * line itself is kept whole in the entry).
+     */
+    private String serviceNamedIn(String text) {
+        if (text == null) {
+            return null;
+        }
+        String[] words = text.strip().split("\\s+");
+        for (int i = 1; i < words.length; i++) {
+            if (catalog.services().containsKey(words[i])) {
+                return words[i];
+            }
+        }
+        return null;
+    }
+
+    private String deploysChannel(String environment) {
+        return catalog.environment(environment).map(env -> env.channels().deploys()).orElse(null);
+    }
+}
