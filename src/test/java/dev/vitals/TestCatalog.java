@@ -44,6 +44,20 @@ public final class TestCatalog {
         return RUN + "-p" + n;
     }
 
+    private static EngineProxy flaky;
+
+    /** An environment whose Docker engine (the local one, through {@link #flakyEngine()}) a test can cut off. */
+    public static String flakyEnvironment() {
+        return RUN + "-flaky";
+    }
+
+    public static synchronized EngineProxy flakyEngine() {
+        if (flaky == null) {
+            flaky = new EngineProxy(Path.of("/var/run/docker.sock"));
+        }
+        return flaky;
+    }
+
     /** An environment whose Docker engine never answers. */
     public static String deadEnvironment() {
         return RUN + "-dead";
@@ -69,6 +83,8 @@ public final class TestCatalog {
         for (String env : allEnvironments()) {
             y.append("  ").append(env).append(": {network: ").append(network(env)).append("}\n");
         }
+        y.append("  ").append(flakyEnvironment()).append(": {network: ").append(network(flakyEnvironment()))
+                .append(", engine: \"").append(flakyEngine().endpoint()).append("\"}\n");
         y.append("  ").append(deadEnvironment()).append(": {network: ").append(network(deadEnvironment()))
                 .append(", engine: \"unix:///nonexistent/docker.sock\"}\n");
         y.append("""
@@ -139,7 +155,9 @@ public final class TestCatalog {
 
     /** Removes every container and network of this run's environments (only those). */
     static void removeFromEngine() {
-        for (String env : allEnvironments()) {
+        List<String> envs = new java.util.ArrayList<>(allEnvironments());
+        envs.add(flakyEnvironment());
+        for (String env : envs) {
             DockerCli.run("sh", "-c", "ids=$(docker ps -aq --filter label=vitals.environment=" + env
                     + "); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null; docker network rm " + network(env)
                     + " >/dev/null 2>&1; true");

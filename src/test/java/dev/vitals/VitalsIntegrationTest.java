@@ -37,6 +37,7 @@ public abstract class VitalsIntegrationTest {
         registry.add("vitals.data-dir", () -> Path.of("target", "test-" + TestCatalog.RUN, "home").toAbsolutePath().toString());
         registry.add("vitals.embedded-database.fresh", () -> "true");
         registry.add("vitals.scheduler-interval", () -> "1s");
+        registry.add("vitals.reconcile-interval", () -> "1s");
     }
 
     @BeforeEach

@@ -95,10 +95,7 @@ class PipelineRunner implements AutoCloseable {
                 } + step.name() + " (" + DurationText.format(took.truncatedTo(ChronoUnit.MILLIS)) + "): "
                         + outcome.detail());
                 if (outcome instanceof StepOutcome.Failed failed) {
-                    boolean moved = run.trafficMoved();
-                    undo(run);
-                    lifecycle.finish(d, moved ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED,
-                            step.name() + " failed: " + firstLine(failed.detail()) + ". " + servingNow(run));
+                    failSafely(run, step.name() + " failed: " + firstLine(failed.detail()) + ". ");
                     return;
                 }
             }
@@ -111,20 +108,34 @@ class PipelineRunner implements AutoCloseable {
             return;
         } catch (RuntimeException e) {
             log.error("Deployment {} failed unexpectedly", d.id(), e);
-            boolean moved = run.trafficMoved();
-            String undone;
-            try {
-                undo(run);
-                undone = servingNow(run);
-            } catch (RuntimeException again) {
-                undone = "Cleaning up failed too (" + again.getMessage() + "); Vitals will finish the cleanup when"
-                        + " the engine answers again (at the latest at its next start).";
-            }
-            lifecycle.finish(d, moved ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED,
-                    "unexpected error: " + e.getMessage() + ". " + undone);
+            failSafely(run, "unexpected error: " + e.getMessage() + ". ");
         } finally {
             active.remove(d.id());
         }
+    }
+
+    /**
+     * Undoes the run and ends it. When the undo itself fails (the engine went away), the deployment
+     * stays RUNNING with its lock, and reconciliation brings it to a safe end once the engine answers:
+     * a terminal status is only written when it is true.
+     */
+    private void failSafely(Run run, String why) {
+        Deployment d = run.deployment;
+        boolean moved = run.trafficMoved();
+        try {
+            undo(run);
+        } catch (RuntimeException e) {
+            log.warn("Undoing {} failed: {}", d.id(), e.getMessage());
+            run.say("⚠️ " + why + "Undoing it failed too (" + e.getMessage() + "). " + d.id() + " stays RUNNING and"
+                    + " holds its lock; Vitals brings it to a safe end as soon as the engine answers again.");
+            events.publishEvent(new ReconciliationNeeded(d.id()));
+            return;
+        }
+        lifecycle.finish(d, moved ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, why + servingNow(run));
+    }
+
+    /** A deployment this process can no longer finish by itself. */
+    record ReconciliationNeeded(String deploymentId) {
     }
 
     private StepOutcome runStep(PipelineStep step, Run run) throws InterruptedException {

@@ -45,6 +45,8 @@ class Reconciler {
     private final Clock clock;
     /** Deployments found RUNNING at start that still await reconciliation (the engine may be down). */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Of those, the ones this process gave up on because the engine stopped answering. */
+    private final Set<String> engineLost = ConcurrentHashMap.newKeySet();
 
     Reconciler(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
@@ -68,10 +70,19 @@ class Reconciler {
         retry();
     }
 
+    @EventListener
+    void on(PipelineRunner.ReconciliationNeeded e) {
+        engineLost.add(e.deploymentId());
+        pending.add(e.deploymentId());
+    }
+
     @Scheduled(fixedDelayString = "${vitals.reconcile-interval:10s}", initialDelayString = "${vitals.reconcile-interval:10s}")
     void retry() {
         for (String id : List.copyOf(pending)) {
             try {
+                if (runner.active(id).isPresent()) {
+                    continue;
+                }
                 store.find(id).filter(d -> d.status() == DeploymentStatus.RUNNING).ifPresent(this::reconcile);
                 pending.remove(id);
             } catch (EngineUnavailableException e) {
@@ -90,7 +101,8 @@ class Reconciler {
         runtime.ping(env.engine());
         List<StepRecord> records = store.steps(d.id());
         Optional<StepRecord> interrupted = records.stream().filter(s -> s.status() == StepStatus.RUNNING).findFirst();
-        String where = interrupted.map(StepRecord::name).orElse(records.isEmpty() ? "start" : "between steps");
+        String where = interrupted.map(StepRecord::name)
+                .orElse(records.isEmpty() ? "start" : records.getLast().name());
         interrupted.ifPresent(s -> store.finishStep(d.id(), s.seq(), StepStatus.FAILED,
                 "interrupted: Vitals stopped during this step", clock.instant()));
         removeHooks(env, d);
@@ -105,7 +117,9 @@ class Reconciler {
         boolean switchComplete = records.stream().anyMatch(s -> s.status() == StepStatus.SUCCEEDED
                 && (s.name().equals(Steps.SWITCH) || s.name().equals("replace replica " + service.replicas() + "/"
                 + service.replicas())));
-        String intro = "⚠️ Vitals restarted while " + d.id() + " was in " + where + ". ";
+        boolean lost = engineLost.remove(d.id());
+        String intro = lost ? "⚠️ The engine answers again after it was lost during " + where + ". "
+                : "⚠️ Vitals restarted while " + d.id() + " was in " + where + ". ";
 
         boolean resumable = d.kind() == Deployment.Kind.DEPLOY && d.strategy() == Strategy.BLUE_GREEN
                 && interrupted.isPresent() && (interrupted.get().name().equals(Steps.WAIT_HEALTHY)
@@ -165,7 +179,8 @@ class Reconciler {
             chat.say(d, intro + "Traffic had moved but the deployment had not finished, so it was switched back: "
                     + back + ".");
             lifecycle.finish(d, trafficMoved ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED,
-                    "interrupted by a restart of Vitals during " + where + "; " + back + ".");
+                    (lost ? "the engine was lost during " : "interrupted by a restart of Vitals during ") + where + "; "
+                            + back + ".");
             return;
         }
 
@@ -173,8 +188,8 @@ class Reconciler {
         String serving = String.join(", ", othersServing.stream().map(LiveVersions::versionOf).distinct().toList());
         chat.say(d, intro + "Removed " + mine.size() + " half-started container(s); " + serving + " serves "
                 + service.name() + " alone, as before. Request the deployment again when ready.");
-        lifecycle.finish(d, DeploymentStatus.FAILED, "interrupted by a restart of Vitals during " + where + "; "
-                + serving + " still serves alone.");
+        lifecycle.finish(d, DeploymentStatus.FAILED, (lost ? "the engine was lost during "
+                : "interrupted by a restart of Vitals during ") + where + "; " + serving + " still serves alone.");
     }
 
     private static int indexOf(List<PipelineStep> plan, String name) {

@@ -32,6 +32,37 @@ class DeployFaultsTest extends VitalsIntegrationTest {
     }
 
     @Test
+    void anEngineLostMidDeployEndsSafelyOnceItAnswersAgainWithTheOldVersionServingAlone() {
+        // given v1.3 live in an environment whose engine we can cut off
+        String env = TestCatalog.flakyEnvironment();
+        driver.deployed("alice", "backend", "v1.3", env);
+
+        // when the engine stops answering while v1.4 waits for health
+        String id = driver.request("alice", "/deploy backend v1.4 " + env);
+        driver.awaitStep(id, "wait healthy", "RUNNING");
+        TestCatalog.flakyEngine().cut();
+        DeploymentView during;
+        try {
+            // then the thread says so, and the deployment keeps its lock rather than claiming an outcome
+            during = driver.get(id);
+            driver.awaitThreadContains(during, "does not answer");
+            driver.awaitThreadContains(during, "stays RUNNING");
+            assertThat(driver.get(id).status()).isEqualTo("RUNNING");
+            assertThat(console.ask("bob", "deploys", "/deploy backend v1.5 " + env)).contains("does not answer");
+        } finally {
+            TestCatalog.flakyEngine().restore();
+        }
+
+        // and once it answers again, the half-started v1.4 is removed and v1.3 serves alone
+        DeploymentView d = driver.awaitEnd(id);
+        assertThat(d.status()).isEqualTo("FAILED");
+        assertThat(d.detail()).contains("the engine was lost during wait healthy").contains("v1.3 still serves alone");
+        assertThat(driver.servingVersions("backend", env)).containsExactly("v1.3");
+        assertThat(driver.all("backend", env)).noneMatch(c -> id.equals(c.labels().get(Labels.DEPLOYMENT)));
+        driver.awaitThreadContains(d, "The engine answers again");
+    }
+
+    @Test
     void aNewContainerThatDiesDuringTheHealthGateFailsTheDeploymentAndTheOldOneKeepsServing() {
         String env = TestCatalog.stagingEnvironment();
         driver.deployed("alice", "backend", "v1.3", env);
