@@ -40,13 +40,12 @@ apt_install() {
 
 engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
 
+busybox_ok() { [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd && ! ldd /bin/busybox >/dev/null 2>&1; }
+
 ensure_docker() {
-  local need=()
-  command -v docker >/dev/null 2>&1 || need+=(docker.io)
-  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd && file_static /bin/busybox || need+=(busybox-static)
-  if [ ${#need[@]} -gt 0 ]; then
-    if engine_answers && [[ " ${need[*]} " != *" busybox-static "* ]]; then :; else apt_install "${need[@]}"; fi
-  fi
+  # The demo and test images are built FROM scratch around a static busybox: nothing is pulled.
+  busybox_ok || apt_install busybox-static
+  command -v docker >/dev/null 2>&1 || apt_install docker.io
   if engine_answers; then
     log "Docker engine: $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null)"
     return 0
@@ -63,6 +62,3 @@ ensure_docker() {
   done
   die "dockerd did not answer within 60 s; see $logdir/dockerd.log"
 }
-
-# busybox-static: the demo images are built FROM scratch around a static busybox.
-file_static() { ! ldd "$1" >/dev/null 2>&1; }
