@@ -213,7 +213,7 @@ public class Deployments {
         List<ContainerInfo> kept = managed.stream()
                 .filter(c -> LiveVersions.versionOf(c).equals(target) && !c.servesAs(env.network(), service.name()))
                 .sorted(Comparator.comparing(ContainerInfo::running).reversed()
-                        .thenComparing(ContainerInfo::name, Comparator.reverseOrder()))
+                        .thenComparing(LiveVersions.NEWEST_FIRST))
                 .toList();
         Optional<Deployment> earlier = store.search(service.name(), env.name(), null, 200).stream()
                 .filter(d -> d.version().equals(target) && d.status() == DeploymentStatus.SUCCEEDED).findFirst();

@@ -25,12 +25,26 @@ class LiveVersions {
         return runtime.containers(env.engine(), Map.of(Labels.MANAGED, "true", Labels.SERVICE, service.name(),
                         Labels.ENVIRONMENT, env.name())).stream()
                 .filter(c -> !c.labels().containsKey(Labels.ROLE))
-                .sorted(Comparator.comparing(ContainerInfo::name).reversed())
+                .sorted(NEWEST_FIRST)
                 .toList();
     }
 
     List<ContainerInfo> live(Environment env, Service service) {
         return managed(env, service).stream().filter(c -> c.servesAs(env.network(), service.name())).toList();
+    }
+
+    /** Newest deployment first (by the number in its id, not its text), replicas of one by name. */
+    static final Comparator<ContainerInfo> NEWEST_FIRST = Comparator
+            .comparingLong(LiveVersions::deploymentNumber).reversed()
+            .thenComparing(ContainerInfo::name);
+
+    static long deploymentNumber(ContainerInfo c) {
+        String id = c.labels().getOrDefault(Labels.DEPLOYMENT, "");
+        try {
+            return id.startsWith("D-") ? Long.parseLong(id.substring(2)) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     static String versionOf(ContainerInfo c) {

@@ -162,7 +162,7 @@ class Reconciler {
             List<ContainerInfo> candidates = others.stream()
                     .filter(c -> d.previousVersion() != null && LiveVersions.versionOf(c).equals(d.previousVersion()))
                     .sorted(Comparator.comparing(ContainerInfo::running).reversed()
-                            .thenComparing(ContainerInfo::name, Comparator.reverseOrder()))
+                            .thenComparing(LiveVersions.NEWEST_FIRST))
                     .limit(Math.max(1, service.replicas()))
                     .toList();
             for (ContainerInfo c : candidates) {

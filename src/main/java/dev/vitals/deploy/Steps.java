@@ -371,7 +371,7 @@ class Steps {
                 Labels.SERVICE, run.service.name(), Labels.ENVIRONMENT, run.env.name()));
         List<ContainerInfo> stoppedOnes = all.stream()
                 .filter(c -> !c.labels().containsKey(Labels.ROLE) && !c.running() && !run.stopped.contains(c.id()))
-                .sorted((a, b) -> b.name().compareTo(a.name()))
+                .sorted(LiveVersions.NEWEST_FIRST)
                 .toList();
         int keep = catalog.deploy().keepStopped() * Math.max(1, run.service.replicas());
         int removed = 0;
