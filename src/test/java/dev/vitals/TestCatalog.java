@@ -18,7 +18,10 @@ import java.util.stream.IntStream;
 public final class TestCatalog {
     public static final String RUN = "t" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
     static final int STAGING_POOL = 24;
-    static final int PRODUCTION_POOL = 12;
+    static final int PRODUCTION_POOL = 40;
+    /** The demo's checklist for high-risk production changes (seed 001's pre-deployment checklist). */
+    public static final List<String> HIGH_RISK_CHECKLIST = List.of("backup-confirmed", "clinical-sign-off-filed",
+            "stakeholders-notified", "rollback-plan-reviewed");
     private static final AtomicInteger nextStaging = new AtomicInteger();
     private static final AtomicInteger nextProduction = new AtomicInteger();
     private static Path file;
@@ -35,7 +38,10 @@ public final class TestCatalog {
         return RUN + "-s" + n;
     }
 
-    /** An environment no other test uses, with the demo's production policy. */
+    /**
+     * An environment no other test uses, with the demo's production policy: low/medium risk needs 1
+     * approver; high risk 1 devops-lead + 1 clinical-approver, the checklist and a maintenance window.
+     */
     public static String productionEnvironment() {
         int n = nextProduction.incrementAndGet();
         if (n > PRODUCTION_POOL) {
@@ -124,13 +130,15 @@ public final class TestCatalog {
                   carol: [clinical-approver]
                   dave: [viewer]
                   erin: [incident-commander, admin]
+                  frank: [devops-lead, clinical-approver]
                 policies:
                 """);
         for (int i = 1; i <= PRODUCTION_POOL; i++) {
             String env = RUN + "-p" + i;
             y.append("  - {environment: ").append(env).append(", risk: [low, medium], approvals: {approver: 1}}\n");
             y.append("  - {environment: ").append(env).append(", risk: high, approvals: {devops-lead: 1,"
-                    + " clinical-approver: 1}, maintenance-window: true}\n");
+                    + " clinical-approver: 1}, maintenance-window: true, checklist: [" + String.join(", ", HIGH_RISK_CHECKLIST)
+                    + "]}\n");
         }
         y.append("""
                 deploy: {verify-stable: 3s, hot-standby: 15m, keep-stopped: 2}

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,12 +17,13 @@ import org.springframework.stereotype.Component;
 @Component
 class RolePolicy implements CommandAuthorizer {
     static final String ADMIN = "admin";
+    /** The roles that sign off; a checklist with no quorum to fill is ticked by someone holding one of them. */
+    static final List<String> SIGNERS = List.of("approver", "devops-lead", "clinical-approver", "compliance");
 
     private static final Map<Command.Kind, List<String>> NEEDS = new EnumMap<>(Command.Kind.class);
 
     static {
         List<String> viewer = List.of("viewer");
-        List<String> signers = List.of("approver", "devops-lead", "clinical-approver", "compliance");
         NEEDS.put(Command.Kind.HELP, viewer);
         NEEDS.put(Command.Kind.STATUS, viewer);
         NEEDS.put(Command.Kind.HEALTH, viewer);
@@ -29,13 +31,25 @@ class RolePolicy implements CommandAuthorizer {
         NEEDS.put(Command.Kind.DEPLOY, List.of("deployer"));
         NEEDS.put(Command.Kind.ROLLBACK, List.of("deployer", "devops-lead", "incident-commander"));
         NEEDS.put(Command.Kind.CANCEL, List.of("deployer", "devops-lead"));
-        NEEDS.put(Command.Kind.APPROVE, signers);
-        NEEDS.put(Command.Kind.REJECT, signers);
+        NEEDS.put(Command.Kind.APPROVE, SIGNERS);
+        NEEDS.put(Command.Kind.REJECT, SIGNERS);
         NEEDS.put(Command.Kind.LOCK, List.of("devops-lead"));
         NEEDS.put(Command.Kind.UNLOCK, List.of("devops-lead"));
         NEEDS.put(Command.Kind.MAINTENANCE, List.of("devops-lead"));
         NEEDS.put(Command.Kind.INCIDENT, List.of("viewer"));
         NEEDS.put(Command.Kind.AUDIT, List.of("compliance", "devops-lead"));
+    }
+
+    /**
+     * The roles a person signs a deployment off with: the quorum's roles they hold. When the policy
+     * names no quorum (a checklist only), any signer role will do. Empty: their sign-off cannot count.
+     * Admin is deliberately no such role: a quorum names the people a change needs, not the powerful.
+     */
+    static Set<String> signOffRoles(Set<String> roles, Quorum quorum) {
+        if (quorum.needsAnyone()) {
+            return quorum.slotsFor(roles);
+        }
+        return Set.copyOf(roles.stream().filter(SIGNERS::contains).toList());
     }
 
     @Override

@@ -109,6 +109,9 @@ class DeploymentChat {
             lines.add(d.detail());
         }
         List<Button> buttons = new ArrayList<>();
+        for (SignOffGate gate : gates) {
+            buttons.addAll(gate.cardButtons(d));
+        }
         if (!d.status().terminal()) {
             buttons.add(new Button(CANCEL_BUTTON + d.id(), "Cancel"));
         }

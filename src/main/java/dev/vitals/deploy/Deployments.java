@@ -124,6 +124,18 @@ public class Deployments {
         }
     }
 
+    /**
+     * Puts a deployment that was signed off but has not started (APPROVED or SCHEDULED) back to waiting
+     * for sign-off, because an approval it counted on was withdrawn. False when it started meanwhile.
+     */
+    public boolean reopenSignOff(String id, String actor, String detail) {
+        Deployment d = store.find(id).orElseThrow(() -> new DeploymentRefused("No deployment " + id + "."));
+        if (d.status() != DeploymentStatus.APPROVED && d.status() != DeploymentStatus.SCHEDULED) {
+            return false;
+        }
+        return lifecycle.move(d, DeploymentStatus.PENDING_APPROVAL, actor, detail).isPresent();
+    }
+
     /** Ends a deployment that has not started: rejected, expired or cancelled. */
     public boolean endBeforeStart(String id, DeploymentStatus to, String actor, String detail) {
         Deployment d = store.find(id).orElseThrow(() -> new DeploymentRefused("No deployment " + id + "."));

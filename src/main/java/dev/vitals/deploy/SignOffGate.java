@@ -16,6 +16,11 @@ public interface SignOffGate {
         return List.of();
     }
 
+    /** Buttons for the deployment card (e.g. Approve, Reject, checklist items), before its Cancel button. */
+    default List<dev.vitals.chat.Button> cardButtons(Deployment deployment) {
+        return List.of();
+    }
+
     /** The sign-offs that count for this deployment. */
     default List<SignOff> signOffs(Deployment deployment) {
         return List.of();
