@@ -119,8 +119,8 @@ public final class ConsoleClient {
     public Msg awaitMessage(String channel, long afterId, Predicate<Msg> match) {
         AtomicReference<Msg> found = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (Msg m : channel(channel)) {
-                if (m.number() > afterId && match.test(m)) {
+            for (Msg m : list("/console/api/messages?channel=" + channel + "&after=" + afterId)) {
+                if (match.test(m)) {
                     found.set(m);
                     return true;
                 }

@@ -2,7 +2,15 @@ package dev.vitals.audit;
 
 import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.DurationText;
+import dev.vitals.approval.ApprovalExpired;
+import dev.vitals.approval.ApprovalGranted;
+import dev.vitals.approval.ApprovalRevoked;
+import dev.vitals.approval.ChecklistItemTicked;
+import dev.vitals.approval.DeploymentRejected;
+import dev.vitals.approval.SignOffIgnored;
 import dev.vitals.chat.CommandHandled;
+import dev.vitals.deploy.Deployment;
+import dev.vitals.deploy.Deployments;
 import dev.vitals.deploy.DeploymentStatusChanged;
 import dev.vitals.deploy.DeploymentStepFinished;
 import io.micrometer.core.instrument.Counter;
@@ -35,17 +43,25 @@ class AuditTrail {
     static final String DEPLOYMENT_STATUS = "deployment.status";
     static final String DEPLOYMENT_STEP = "deployment.step";
     static final String CONFIG_LOADED = "config.loaded";
+    static final String APPROVAL_GRANTED = "approval.granted";
+    static final String APPROVAL_REVOKED = "approval.revoked";
+    static final String APPROVAL_EXPIRED = "approval.expired";
+    static final String DEPLOYMENT_REJECTED = "deployment.rejected";
+    static final String CHECKLIST_TICKED = "checklist.ticked";
+    static final String SIGN_OFF_IGNORED = "sign-off.ignored";
     static final String VITALS = "vitals";
 
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
 
     private final AuditLog audit;
     private final Catalog catalog;
+    private final Deployments deployments;
     private final Counter failures;
 
-    AuditTrail(AuditLog audit, Catalog catalog, MeterRegistry meters) {
+    AuditTrail(AuditLog audit, Catalog catalog, Deployments deployments, MeterRegistry meters) {
         this.audit = audit;
         this.catalog = catalog;
+        this.deployments = deployments;
         this.failures = Counter.builder("vitals.audit.append.failures")
                 .description("Audit entries that could not be written").register(meters);
     }
@@ -70,6 +86,47 @@ class AuditTrail {
                 e.service(), e.deploymentId(), null, e.status().name(), e.step() + " in " + e.environment() + " ("
                 + DurationText.format(e.took().truncatedTo(ChronoUnit.MILLIS)) + ")"
                 + (e.detail() == null ? "" : ": " + e.detail())));
+    }
+
+    @EventListener
+    void on(ApprovalGranted e) {
+        signOff(APPROVAL_GRANTED, e.deploymentId(), e.actor(), null, e.role(),
+                "approved as " + e.role() + " via " + e.via() + " for " + e.imageDigest());
+    }
+
+    @EventListener
+    void on(ApprovalRevoked e) {
+        signOff(APPROVAL_REVOKED, e.deploymentId(), e.actor(), e.role(), null, e.detail());
+    }
+
+    @EventListener
+    void on(ApprovalExpired e) {
+        signOff(APPROVAL_EXPIRED, e.deploymentId(), e.actor(), e.role(), null, e.detail());
+    }
+
+    @EventListener
+    void on(DeploymentRejected e) {
+        signOff(DEPLOYMENT_REJECTED, e.deploymentId(), e.actor(), null, e.role(),
+                "rejected via " + e.via() + (e.reason() == null ? "" : ": " + e.reason()));
+    }
+
+    @EventListener
+    void on(ChecklistItemTicked e) {
+        signOff(CHECKLIST_TICKED, e.deploymentId(), e.actor(), null, e.item(), e.detail());
+    }
+
+    @EventListener
+    void on(SignOffIgnored e) {
+        signOff(SIGN_OFF_IGNORED, e.deploymentId(), e.actor(), null, e.action(), e.reason());
+    }
+
+    private void signOff(String action, String deploymentId, String actor, String before, String after,
+                         String detail) {
+        record(action, () -> {
+            Deployment d = deployments.find(deploymentId).orElse(null);
+            return new AuditEntry.Draft(actor, action, d == null ? null : deploysChannel(d.environment()),
+                    d == null ? null : d.service(), deploymentId, before, after, detail);
+        });
     }
 
     /**

@@ -102,6 +102,51 @@ class ApprovalSignOffTest extends VitalsIntegrationTest {
     }
 
     @Test
+    void everySignOffDecisionLeavesAnAuditEntry() {
+        // given two requests waiting for sign-off
+        Card approved = request("alice", "/deploy backend v1.4 " + TestCatalog.productionEnvironment());
+        Card rejected = request("alice", "/deploy backend v1.4 " + TestCatalog.productionEnvironment());
+
+        // when the requester and a viewer try to approve, bob approves one and rejects the other
+        console.react("alice", approved.messageId(), "✅");
+        console.react("dave", approved.messageId(), "✅");
+        console.react("bob", approved.messageId(), "✅");
+        console.react("bob", rejected.messageId(), "❌");
+        awaitStatus(approved, STARTED, "SUCCEEDED");
+        awaitStatus(rejected, STARTED, "REJECTED");
+
+        // then the audit log holds each decision with its actor, and the chain is intact
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<Map<String, Object>> entries = auditAbout(approved.id());
+            assertThat(entries).anySatisfy(e -> assertThat(e).containsEntry("action", "sign-off.ignored")
+                    .containsEntry("actor", "alice"));
+            assertThat(entries).anySatisfy(e -> assertThat(e).containsEntry("action", "sign-off.ignored")
+                    .containsEntry("actor", "dave"));
+            assertThat(entries).anySatisfy(e -> assertThat(e).containsEntry("action", "approval.granted")
+                    .containsEntry("actor", "bob").containsEntry("after", "approver"));
+            assertThat(entries).anySatisfy(e -> assertThat(e).containsEntry("action", "deployment.status")
+                    .containsEntry("after", "SUCCEEDED"));
+            assertThat(auditAbout(rejected.id())).anySatisfy(e -> assertThat(e)
+                    .containsEntry("action", "deployment.rejected").containsEntry("actor", "bob"));
+        });
+        assertThat(console.get("/api/audit/verify").body()).contains("\"valid\":true");
+    }
+
+    private List<Map<String, Object>> auditAbout(String subject) {
+        List<Map<String, Object>> about = new java.util.ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<Map<String, Object>> page = console.read(console.get("/api/audit?limit=1000&after=" + after).body(),
+                    new TypeReference<List<Map<String, Object>>>() { });
+            if (page.isEmpty()) {
+                return about;
+            }
+            page.stream().filter(e -> subject.equals(e.get("subject"))).forEach(about::add);
+            after = ((Number) page.getLast().get("id")).longValue();
+        }
+    }
+
+    @Test
     void highRiskNeedsDevopsLeadAndClinicalApproverAndAWindow() {
         // given alice's high-risk request
         Card card = request("alice", "/deploy backend v1.4 " + TestCatalog.productionEnvironment() + " risk:high");

@@ -27,7 +27,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 
-class CommandParserProperties {
+class CommandParserPropertiesTest {
 
     static final Instant NOW = CommandParserTest.NOW;
     static final ZoneId ZONE = CommandParserTest.ZONE;
@@ -242,7 +242,7 @@ class CommandParserProperties {
         Arbitrary<String> env = mostly(Arbitraries.of(VOCABULARY.environments()));
         Arbitrary<String> maybeEnv = Arbitraries.oneOf(env, env.map(e -> "env:" + e), Arbitraries.just(""));
         Arbitrary<String> tag = mostly(tags());
-        Arbitrary<String> text = mostly(Arbitraries.oneOf(prose(), printableText().map(CommandParserProperties::quoted)));
+        Arbitrary<String> text = mostly(Arbitraries.oneOf(prose(), printableText().map(CommandParserPropertiesTest::quoted)));
         Arbitrary<String> maybeReason = Arbitraries.oneOf(Arbitraries.just(""),
                 mostly(printableText()).map(t -> "reason:" + quoted(t)));
         Arbitrary<String> deployment = mostly(Arbitraries.integers().between(1, 99_999).map(n -> "D-" + n));
@@ -269,7 +269,7 @@ class CommandParserProperties {
                         .as((d, t) -> line("/reject", d, t)),
                 deployment.map(d -> line("/cancel", d)),
                 maybeEnv.map(e -> line("/status", e)),
-                Combinators.combine(Arbitraries.of("/health", "/history"), service, maybeEnv).as(CommandParserProperties::line),
+                Combinators.combine(Arbitraries.of("/health", "/history"), service, maybeEnv).as(CommandParserPropertiesTest::line),
                 Combinators.combine(service, env, text).as((a, b, c) -> line("/lock", a, b, c)),
                 Combinators.combine(service, env).as((a, b) -> line("/unlock", a, b)),
                 Combinators.combine(duration, text, maybeServices, maybeEnvOption)
@@ -363,7 +363,7 @@ class CommandParserProperties {
         Arbitrary<Optional<Long>> atOffset = Arbitraries.longs().between(0, Duration.ofDays(30).toSeconds()).optional(0.5);
         return Combinators.combine(Arbitraries.of(VOCABULARY.services()), tags(), environment, Arbitraries.of(true, false),
                         risk, reason, atOffset, Arbitraries.randoms())
-                .as(CommandParserProperties::deployCase);
+                .as(CommandParserPropertiesTest::deployCase);
     }
 
     record DeployCase(String line, Command.Deploy expected) {
