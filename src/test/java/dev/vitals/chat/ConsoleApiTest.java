@@ -85,4 +85,22 @@ class ConsoleApiTest extends VitalsIntegrationTest {
         assertThat(m.reactions()).hasSize(1);
         assertThat(m.reactions().getFirst().users()).containsExactly("bob");
     }
+
+    @Test
+    void aChannelOpenedWithoutAfterShowsItsLatestMessagesAndAfterPagesOn() {
+        // given more messages than one page
+        String first = console.say("dave", "incidents", "note 0");
+        String last = first;
+        for (int i = 1; i <= 505; i++) {
+            last = console.say("dave", "incidents", "note " + i);
+        }
+        // when the channel is opened, the latest page shows, oldest first, ending with the newest
+        List<Msg> latest = console.channel("incidents");
+        assertThat(latest).hasSize(500);
+        assertThat(latest.getLast().id()).isEqualTo(last);
+        // and paging from an id goes on from there
+        List<Msg> next = console.read(console.get("/console/api/messages?channel=incidents&after=" + first).body(),
+                new TypeReference<List<Msg>>() { });
+        assertThat(next.getFirst().text()).isEqualTo("note 1");
+    }
 }

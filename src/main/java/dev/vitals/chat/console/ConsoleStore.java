@@ -20,6 +20,7 @@ import tools.jackson.databind.ObjectMapper;
 /** The console's messages, reactions and attachments in PostgreSQL. */
 @Repository
 class ConsoleStore {
+    static final int PAGE = 500;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final Clock clock;
@@ -81,15 +82,25 @@ class ConsoleStore {
         return jdbc.sql("SELECT * FROM console_message WHERE id = ?").param(id).query(this::row).optional();
     }
 
+    /**
+     * Up to {@value #PAGE} messages, oldest first: the next ones after {@code after}, or without it
+     * the latest ones (what a person opening the channel sees).
+     */
     List<StoredMessage> inChannel(String channel, long after) {
-        return withReactionsAndFiles(jdbc.sql("""
+        return withReactionsAndFiles(jdbc.sql(after > 0 ? """
                         SELECT * FROM console_message WHERE channel = ? AND in_thread IS NULL AND id > ?
-                        ORDER BY id LIMIT 500""")
+                        ORDER BY id LIMIT %1$d""".formatted(PAGE) : """
+                        SELECT * FROM (SELECT * FROM console_message WHERE channel = ? AND in_thread IS NULL AND id > ?
+                        ORDER BY id DESC LIMIT %1$d) latest ORDER BY id""".formatted(PAGE))
                 .params(channel, after).query(this::row).list());
     }
 
     List<StoredMessage> inThread(long thread, long after) {
-        return withReactionsAndFiles(jdbc.sql("SELECT * FROM console_message WHERE in_thread = ? AND id > ? ORDER BY id LIMIT 500")
+        return withReactionsAndFiles(jdbc.sql(after > 0 ? """
+                        SELECT * FROM console_message WHERE in_thread = ? AND id > ? ORDER BY id LIMIT %1$d"""
+                .formatted(PAGE) : """
+                        SELECT * FROM (SELECT * FROM console_message WHERE in_thread = ? AND id > ?
+                        ORDER BY id DESC LIMIT %1$d) latest ORDER BY id""".formatted(PAGE))
                 .params(thread, after).query(this::row).list());
     }
 
