@@ -234,7 +234,7 @@ class Reconciler {
                     }
                 }
             } catch (EngineUnavailableException e) {
-                log.warn("Cannot look for leftovers in {}: {}", env.name(), e.getMessage());
+                log.debug("Cannot look for leftovers in {}: {}", env.name(), e.getMessage());
             }
         }
     }
