@@ -13,12 +13,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
 
+    // An invalid catalog must stop Vitals before it starts a database or touches anything else.
     @Bean(destroyMethod = "close")
+    @DependsOn("catalog")
     DataSource dataSource(@Value("${spring.datasource.url:}") String url,
                           @Value("${spring.datasource.username:}") String username,
                           @Value("${spring.datasource.password:}") String password,
