@@ -1,0 +1,91 @@
+package dev.vitals;
+
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Vitals as a separate JVM, the way it runs for real, on a PostgreSQL that outlives it (so it can be
+ * killed and started again) and a catalog of the test's own.
+ */
+public final class VitalsProcess implements AutoCloseable {
+    private final Path dir;
+    private final Path catalog;
+    private final EmbeddedPostgres postgres;
+    private final int port;
+    private final Map<String, String> settings;
+    private Process process;
+    private int starts;
+
+    public VitalsProcess(String name, String catalogYaml, Map<String, String> settings) throws IOException {
+        this.dir = Files.createDirectories(Path.of("target", "test-" + TestCatalog.RUN, name).toAbsolutePath());
+        this.catalog = dir.resolve("vitals.yml");
+        Files.writeString(catalog, catalogYaml);
+        this.postgres = EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("pg").toFile()).start();
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        }
+        this.settings = Map.copyOf(settings);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path catalog() {
+        return catalog;
+    }
+
+    /** Starts Vitals and waits until it reports healthy. */
+    public void start() throws IOException {
+        starts++;
+        Path log = dir.resolve("vitals-" + starts + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "dev.vitals.VitalsApplication").redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("VITALS_PORT", Integer.toString(port));
+        env.put("VITALS_CATALOG", catalog.toString());
+        env.put("VITALS_DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
+        env.put("SPRING_DATASOURCE_USERNAME", "postgres");
+        env.put("VITALS_HOME", dir.resolve("home").toString());
+        env.putAll(settings);
+        Process p = pb.start();
+        process = p;
+        ConsoleClient probe = new ConsoleClient(port);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            if (!p.isAlive()) {
+                fail("Vitals exited during start; see " + log);
+            }
+            try {
+                return probe.get("/actuator/health").status() == 200;
+            } catch (IllegalStateException notYet) {
+                return false;
+            }
+        });
+    }
+
+    /** SIGKILL: no shutdown hook, no clean-up, exactly like a crash. */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        postgres.close();
+    }
+}
