@@ -15,10 +15,27 @@ public sealed interface Command {
 
     Kind kind();
 
-    /** The families of commands that roles are granted. */
+    /** The families of commands that roles are granted, with the command types in each. */
     enum Kind {
-        DEPLOY, ROLLBACK, APPROVE, REJECT, CANCEL, STATUS, HEALTH, HISTORY, LOCK, UNLOCK,
-        MAINTENANCE, INCIDENT, AUDIT, HELP
+        DEPLOY(Deploy.class), ROLLBACK(Rollback.class), APPROVE(Approve.class), REJECT(Reject.class),
+        CANCEL(Cancel.class), STATUS(Status.class), HEALTH(Health.class), HISTORY(History.class), LOCK(Lock.class),
+        UNLOCK(Unlock.class),
+        MAINTENANCE(MaintenanceStart.class, MaintenanceSchedule.class, MaintenanceEnd.class, MaintenanceList.class,
+                MaintenanceCancel.class),
+        INCIDENT(IncidentOpen.class, IncidentAck.class, IncidentUpdate.class, IncidentSeverity.class,
+                IncidentCommander.class, IncidentResolve.class),
+        AUDIT(AuditVerify.class, AuditExport.class), HELP(Help.class);
+
+        private final java.util.List<Class<? extends Command>> types;
+
+        @SafeVarargs
+        Kind(Class<? extends Command>... types) {
+            this.types = java.util.List.of(types);
+        }
+
+        public java.util.List<Class<? extends Command>> types() {
+            return types;
+        }
     }
 
     record Deploy(String service, String version, Optional<String> environment, Optional<Risk> risk,

@@ -2,15 +2,21 @@ package dev.vitals.chat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /** {@code /help}: the commands the caller may use, and nothing they may not. */
 @Component
 class HelpCommand implements CommandHandler<Command.Help> {
     private final CommandAuthorizer authorizer;
+    // Looked up when /help runs: this handler is one of them.
+    private final ObjectProvider<CommandHandler<?>> handlers;
 
-    HelpCommand(CommandAuthorizer authorizer) {
+    HelpCommand(CommandAuthorizer authorizer, ObjectProvider<CommandHandler<?>> handlers) {
         this.authorizer = authorizer;
+        this.handlers = handlers;
     }
 
     @Override
@@ -23,8 +29,10 @@ class HelpCommand implements CommandHandler<Command.Help> {
         List<String> lines = new ArrayList<>();
         lines.add("Commands you (" + caller.name() + ": " + String.join(", ", caller.roles().stream().sorted().toList())
                 + ") may use:");
+        Set<Class<?>> handled = handlers.stream().map(CommandHandler::type).collect(Collectors.toSet());
         for (Command.Kind kind : Command.Kind.values()) {
-            if (authorizer.refusal(caller, kind).isEmpty()) {
+            // Only what this version can do, and only what the caller may do.
+            if (kind.types().stream().anyMatch(handled::contains) && authorizer.refusal(caller, kind).isEmpty()) {
                 lines.add(CommandParser.usage(kind));
             }
         }

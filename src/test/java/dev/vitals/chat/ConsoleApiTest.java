@@ -43,6 +43,8 @@ class ConsoleApiTest extends VitalsIntegrationTest {
         String forBob = console.ask("bob", "deploys", "/help");
         assertThat(forDave).contains("/status").doesNotContain("/deploy").doesNotContain("/lock");
         assertThat(forBob).contains("/status").contains("/deploy").contains("/approve").contains("/lock");
+        // and nothing this version cannot do yet
+        assertThat(console.ask("erin", "deploys", "/help")).contains("/audit").doesNotContain("/maintenance");
     }
 
     @Test
