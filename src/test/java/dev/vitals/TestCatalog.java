@@ -165,10 +165,13 @@ public final class TestCatalog {
     static void removeFromEngine() {
         List<String> envs = new java.util.ArrayList<>(allEnvironments());
         envs.add(flakyEnvironment());
-        for (String env : envs) {
-            DockerCli.run("sh", "-c", "ids=$(docker ps -aq --filter label=vitals.environment=" + env
-                    + "); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null; docker network rm " + network(env)
-                    + " >/dev/null 2>&1; true");
-        }
+        envs.forEach(TestCatalog::removeEnvironment);
+    }
+
+    /** Removes the containers and the network of one environment (only those). */
+    public static void removeEnvironment(String env) {
+        DockerCli.run("sh", "-c", "ids=$(docker ps -aq --filter label=vitals.environment=" + env
+                + "); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null; docker network rm " + network(env)
+                + " >/dev/null 2>&1; true");
     }
 }

@@ -46,7 +46,12 @@ public record Deployment(
     }
 
     public String shortDigest() {
-        String hex = imageDigest.startsWith("sha256:") ? imageDigest.substring(7) : imageDigest;
+        return shortDigest(imageDigest);
+    }
+
+    /** {@code sha256:} and the first 12 hex digits, as Docker shows image ids. */
+    static String shortDigest(String digest) {
+        String hex = digest.startsWith("sha256:") ? digest.substring(7) : digest;
         return "sha256:" + hex.substring(0, Math.min(12, hex.length()));
     }
 }

@@ -125,7 +125,7 @@ class Steps {
                     Optional<ContainerRuntime.ImageInfo> tagged = runtime.image(run.env.engine(), d.image());
                     if (tagged.isEmpty() || !tagged.get().id().equals(d.imageDigest())) {
                         return new StepOutcome.Failed("the tag " + d.image() + " now points at "
-                                + tagged.map(i -> shortDigest(i.id())).orElse("nothing") + ", not at " + d.shortDigest()
+                                + tagged.map(i -> Deployment.shortDigest(i.id())).orElse("nothing") + ", not at " + d.shortDigest()
                                 + " that was requested"
                                 + ". Approvals were for that digest only: request the deployment again.");
                     }
@@ -451,10 +451,5 @@ class Steps {
     private static String tail(OneShotResult r) {
         String t = r.outputTail() == null ? "" : r.outputTail().strip();
         return t.isEmpty() ? "" : ". Last output:\n" + t;
-    }
-
-    static String shortDigest(String id) {
-        String hex = id.startsWith("sha256:") ? id.substring(7) : id;
-        return "sha256:" + hex.substring(0, Math.min(12, hex.length()));
     }
 }

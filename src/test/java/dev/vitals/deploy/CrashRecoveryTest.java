@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.vitals.ConsoleClient;
 import dev.vitals.DeployDriver;
 import dev.vitals.DeployDriver.DeploymentView;
-import dev.vitals.DockerCli;
 import dev.vitals.TestCatalog;
 import dev.vitals.VitalsProcess;
 import dev.vitals.catalog.Catalog;
@@ -32,9 +31,7 @@ class CrashRecoveryTest {
         if (vitals != null) {
             vitals.close();
         }
-        DockerCli.run("sh", "-c", "ids=$(docker ps -aq --filter label=vitals.environment=" + env
-                + "); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null; docker network rm vitals-" + env
-                + " >/dev/null 2>&1; true");
+        TestCatalog.removeEnvironment(env);
         runtime.close();
     }
 
