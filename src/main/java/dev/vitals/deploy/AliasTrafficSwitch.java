@@ -7,8 +7,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The service name is a DNS alias on the environment's network. Docker cannot edit the aliases of a
- * connected container, so the new container is re-attached with the alias first and the old one then
- * leaves the network: between the two, both answer, and never neither.
+ * connected container, so the new container is re-attached with the alias first; then the old one is
+ * re-attached without it at its same address, so a client that resolved the old address an instant
+ * before still reaches it. Between the two steps both answer, and never neither.
  */
 @Component
 class AliasTrafficSwitch implements TrafficSwitch {
@@ -28,7 +29,7 @@ class AliasTrafficSwitch implements TrafficSwitch {
             runtime.connect(env.engine(), to, env.network(), List.of(service.name()));
         }
         if (from != null) {
-            runtime.disconnect(env.engine(), from, env.network());
+            runtime.dropAliases(env.engine(), from, env.network());
         }
     }
 

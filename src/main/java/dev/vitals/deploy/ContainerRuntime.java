@@ -46,6 +46,13 @@ public interface ContainerRuntime {
 
     void connect(EngineEndpoint engine, String containerId, String network, List<String> aliases);
 
+    /**
+     * Takes the container's aliases on the network away while it stays attached at the same address:
+     * it leaves the service's DNS name, but a client that resolved that address a moment earlier still
+     * reaches it (its connection attempt is at most retried once) instead of hanging on a vanished address.
+     */
+    void dropAliases(EngineEndpoint engine, String containerId, String network);
+
     /** Disconnects; a container that is not on the network is not an error. */
     void disconnect(EngineEndpoint engine, String containerId, String network);
 

@@ -82,6 +82,8 @@ class DeploymentScheduler {
                     for (ContainerInfo c : live.managed(env, service)) {
                         if (c.running() && !c.servesAs(env.network(), service.name())
                                 && runner.active(c.labels().getOrDefault(Labels.DEPLOYMENT, "")).isEmpty()) {
+                            // Off the network first: a stopped container must not hold an address it may not get back.
+                            runtime.disconnect(env.engine(), c.id(), env.network());
                             runtime.stop(env.engine(), c.id(), Duration.ofSeconds(10));
                             deployments.say(last.get(), "💤 hot standby " + c.name() + " ("
                                     + LiveVersions.versionOf(c) + ") stopped after "

@@ -254,7 +254,7 @@ class Steps {
                 }
                 long micros = (System.nanoTime() - t0) / 1000;
                 return new StepOutcome.Succeeded(run.service.name() + " is now served by " + run.deployment.version()
-                        + (from == null ? "" : "; " + run.previousVersion() + " left the network") + " (switch took "
+                        + (from == null ? "" : "; " + run.previousVersion() + " is off the traffic path") + " (switch took "
                         + String.format("%.1f", micros / 1000.0) + " ms)");
             }
         };
@@ -284,7 +284,7 @@ class Steps {
                     }
                 }
                 return new StepOutcome.Succeeded("replica " + replica + " (" + containerName(run, id) + ") healthy and serving"
-                        + (from == null ? "" : "; an old " + run.previousVersion() + " replica left the network"));
+                        + (from == null ? "" : "; an old " + run.previousVersion() + " replica is off the traffic path"));
             }
         };
     }

@@ -252,11 +252,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
                 return null;
             }
             try {
-                client(engine).createNetworkCmd()
-                        .withName(network)
-                        .withDriver("bridge")
-                        .withCheckDuplicate(true)
-                        .exec();
+                createWithPinnedSubnet(engine, network);
                 log.info("Created network {} on {}", network, engine.host());
             } catch (ConflictException e) {
                 if (!networkExists(engine, network)) {
@@ -265,6 +261,36 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * Docker keeps a container's address across a reconnect only on networks whose subnet was given
+     * explicitly, so the network is created once to let the engine pick a free subnet, then again with
+     * that subnet named.
+     */
+    private void createWithPinnedSubnet(EngineEndpoint engine, String network) {
+        var client = client(engine);
+        String id = client.createNetworkCmd().withName(network).withDriver("bridge").withCheckDuplicate(true).exec()
+                .getId();
+        var configs = client.inspectNetworkCmd().withNetworkId(id).exec().getIpam().getConfig();
+        if (configs == null || configs.isEmpty() || configs.getFirst().getSubnet() == null) {
+            return;
+        }
+        var picked = configs.getFirst();
+        client.removeNetworkCmd(id).exec();
+        try {
+            client.createNetworkCmd().withName(network).withDriver("bridge").withCheckDuplicate(true)
+                    .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
+                            new com.github.dockerjava.api.model.Network.Ipam.Config()
+                                    .withSubnet(picked.getSubnet()).withGateway(picked.getGateway())))
+                    .exec();
+        } catch (DockerException e) {
+            // Another network took the subnet meanwhile: an ordinary network still works, without pinned addresses.
+            log.warn("Could not pin the subnet of {} ({}); creating it without", network, e.getMessage());
+            if (!networkExists(engine, network)) {
+                client.createNetworkCmd().withName(network).withDriver("bridge").withCheckDuplicate(true).exec();
+            }
+        }
     }
 
     private boolean networkExists(EngineEndpoint engine, String network) {
@@ -520,6 +546,31 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
             } catch (DockerException e) {
                 throw containerError(engine, "connect container " + containerId + " to network " + network
                         + " (aliases cannot be changed on a connected container: disconnect first)", e);
+            }
+        });
+    }
+
+    @Override
+    public void dropAliases(EngineEndpoint engine, String containerId, String network) {
+        run(engine, () -> {
+            var settings = client(engine).inspectContainerCmd(containerId).exec().getNetworkSettings();
+            var endpoint = settings == null || settings.getNetworks() == null ? null : settings.getNetworks().get(network);
+            if (endpoint == null) {
+                return;
+            }
+            String address = endpoint.getIpAddress();
+            client(engine).disconnectFromNetworkCmd().withContainerId(containerId).withNetworkId(network).exec();
+            var again = new ContainerNetwork().withAliases(List.<String>of());
+            if (address != null && !address.isBlank()) {
+                again.withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(address));
+            }
+            try {
+                client(engine).connectToNetworkCmd().withContainerId(containerId).withNetworkId(network)
+                        .withContainerNetwork(again).exec();
+            } catch (DockerException e) {
+                // A network without a pinned subnet cannot keep the address: attach with a new one.
+                client(engine).connectToNetworkCmd().withContainerId(containerId).withNetworkId(network)
+                        .withContainerNetwork(new ContainerNetwork().withAliases(List.<String>of())).exec();
             }
         });
     }

@@ -24,21 +24,21 @@ class BlueGreenDeployTest extends VitalsIntegrationTest {
 
     @Test
     void switchesFromV13ToV14WithoutAFailedRequestSeenByAClientOnTheNetwork() {
-        // given v1.3 live and a client on the network asking /version every 100 ms
+        // given v1.3 live and a client on the network asking /version every 50 ms (5 s timeout per request)
         String env = TestCatalog.stagingEnvironment();
         driver.deployed("alice", "backend", "v1.3", env);
         String probe = "probe-" + env;
         DockerCli.run("docker", "run", "-d", "--init", "--name", probe, "--network", TestCatalog.network(env),
                 "--label", "vitals.environment=" + env, "--entrypoint", "/bin/busybox", "vitals-demo/backend:v1.3",
-                "sh", "-c", "while true; do if v=$(wget -q -O- http://backend:8080/version 2>&1); then echo \"ok $v\";"
-                        + " else echo \"FAIL $v\"; fi; sleep 0.1; done");
+                "sh", "-c", "while true; do if v=$(/bin/busybox timeout 5 wget -q -O- http://backend:8080/version 2>&1);"
+                        + " then echo \"ok $v\"; else echo \"FAIL $v\"; fi; sleep 0.05; done");
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> DockerCli.run("docker", "logs", probe).contains("ok v1.3"));
 
             // when v1.4 is deployed
             DeploymentView d = driver.deployed("alice", "backend", "v1.4", env);
-            await().atMost(Duration.ofSeconds(20)).until(() -> DockerCli.run("docker", "logs", probe)
-                    .lines().filter(l -> l.equals("ok v1.4")).count() >= 10);
+            await().atMost(Duration.ofSeconds(30)).until(() -> DockerCli.run("docker", "logs", probe)
+                    .lines().filter(l -> l.equals("ok v1.4") || l.startsWith("FAIL")).count() >= 10);
 
             // then the client never saw a failure, and v1.4 alone serves
             List<String> log = Arrays.asList(DockerCli.run("docker", "logs", probe).split("\n"));
@@ -52,6 +52,19 @@ class BlueGreenDeployTest extends VitalsIntegrationTest {
             assertThat(d.previousVersion()).isEqualTo("v1.3");
             System.out.printf("blue-green v1.3 → v1.4: %d probe requests, 0 failed; switch step %d ms%n", log.size(),
                     d.step("switch traffic").took().toMillis());
+
+            // and the same holds for two more switches: on to v1.5, and a rollback to v1.4 from the hot standby
+            driver.deployed("alice", "backend", "v1.5", env);
+            DeploymentView back = driver.awaitEnd(driver.request("bob", "/rollback backend " + env));
+            assertThat(back.status()).isEqualTo("SUCCEEDED");
+            int before = log.size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> DockerCli.run("docker", "logs", probe)
+                    .lines().skip(before).filter(l -> l.equals("ok v1.4") || l.startsWith("FAIL")).count() >= 10);
+            List<String> all = Arrays.asList(DockerCli.run("docker", "logs", probe).split("\n"));
+            assertThat(all).filteredOn(l -> l.startsWith("FAIL")).isEmpty();
+            assertThat(all).contains("ok v1.5");
+            assertThat(driver.servingVersions("backend", env)).containsExactly("v1.4");
+            System.out.printf("blue-green, three switches: %d probe requests, 0 failed%n", all.size());
         } finally {
             DockerCli.run("docker", "rm", "-f", probe);
         }
