@@ -10,7 +10,9 @@ import dev.vitals.catalog.Catalog;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,25 +36,22 @@ class StrategiesAndHooksTest extends VitalsIntegrationTest {
         // when v2.1 rolls out while we count healthy serving replicas every 50 ms
         AtomicInteger lowest = new AtomicInteger(Integer.MAX_VALUE);
         AtomicInteger samples = new AtomicInteger();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread watcher = Thread.ofVirtual().start(() -> {
-            while (!done.get()) {
-                List<ContainerInfo> all = runtime.containers(e.engine(), Map.of(Labels.SERVICE, "frontend",
-                        Labels.ENVIRONMENT, env));
-                long healthyServing = all.stream().filter(c -> c.servesAs(e.network(), "frontend")
-                        && c.health() == ContainerRuntime.Health.HEALTHY).count();
-                lowest.accumulateAndGet((int) healthyServing, Math::min);
-                samples.incrementAndGet();
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException ex) {
-                    return;
-                }
-            }
-        });
-        DeploymentView d = driver.deployed("alice", "frontend", "v2.1", env);
-        done.set(true);
-        watcher.join();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> {
+            List<ContainerInfo> all = runtime.containers(e.engine(), Map.of(Labels.SERVICE, "frontend",
+                    Labels.ENVIRONMENT, env));
+            long healthyServing = all.stream().filter(c -> c.servesAs(e.network(), "frontend")
+                    && c.health() == ContainerRuntime.Health.HEALTHY).count();
+            lowest.accumulateAndGet((int) healthyServing, Math::min);
+            samples.incrementAndGet();
+        }, 0, 50, TimeUnit.MILLISECONDS);
+        DeploymentView d;
+        try {
+            d = driver.deployed("alice", "frontend", "v2.1", env);
+        } finally {
+            sampler.shutdown();
+            sampler.awaitTermination(10, TimeUnit.SECONDS);
+        }
 
         // then at least one healthy replica served at every sample, and 2 of v2.1 serve now
         assertThat(samples.get()).isGreaterThan(10);
