@@ -247,10 +247,9 @@ class Steps {
                 long t0 = System.nanoTime();
                 String to = run.incoming.getFirst();
                 String from = run.previous.isEmpty() ? null : run.previous.getFirst().id();
-                traffic.move(run.env, run.service, from, to);
-                run.moves.add(new Run.Move(from, to));
+                moveTraffic(run, from, to);
                 for (ContainerInfo extra : run.previous.stream().skip(1).toList()) {
-                    traffic.move(run.env, run.service, extra.id(), to);
+                    moveTraffic(run, extra.id(), to);
                 }
                 long micros = (System.nanoTime() - t0) / 1000;
                 return new StepOutcome.Succeeded(run.service.name() + " is now served by " + run.deployment.version()
@@ -275,12 +274,10 @@ class Steps {
                     return health;
                 }
                 String from = run.previous.size() >= replica ? run.previous.get(replica - 1).id() : null;
-                traffic.move(run.env, run.service, from, id);
-                run.moves.add(new Run.Move(from, id));
+                moveTraffic(run, from, id);
                 if (replica == of) {
                     for (ContainerInfo extra : run.previous.stream().skip(of).toList()) {
-                        traffic.move(run.env, run.service, extra.id(), id);
-                        run.moves.add(new Run.Move(extra.id(), id));
+                        moveTraffic(run, extra.id(), id);
                     }
                 }
                 return new StepOutcome.Succeeded("replica " + replica + " (" + containerName(run, id) + ") healthy and serving"
@@ -380,6 +377,12 @@ class Steps {
             removed++;
         }
         return removed;
+    }
+
+    /** Every traffic move is recorded, so that a failure can undo exactly the moves that were made. */
+    private void moveTraffic(Run run, String from, String to) {
+        traffic.move(run.env, run.service, from, to);
+        run.moves.add(new Run.Move(from, to));
     }
 
     private String createAndStart(Run run, int replica) {
