@@ -33,6 +33,31 @@ class LiveVersions {
         return managed(env, service).stream().filter(c -> c.servesAs(env.network(), service.name())).toList();
     }
 
+    /**
+     * Running containers that answer as the service on the environment's network but that Vitals did not
+     * make for this service here (no {@code vitals.managed} label, or another service's or environment's):
+     * clients reach them beside Vitals' version, and no switch of Vitals' takes them off the traffic path.
+     */
+    List<ContainerInfo> unmanagedAliasHolders(Environment env, Service service) {
+        return unmanagedAliasHolders(runtime, env, service);
+    }
+
+    static List<ContainerInfo> unmanagedAliasHolders(ContainerRuntime runtime, Environment env, Service service) {
+        return runtime.attachedTo(env.engine(), env.network()).stream()
+                .filter(c -> c.servesAs(env.network(), service.name()))
+                .filter(c -> !("true".equals(c.labels().get(Labels.MANAGED))
+                        && service.name().equals(c.labels().get(Labels.SERVICE))
+                        && env.name().equals(c.labels().get(Labels.ENVIRONMENT))))
+                .sorted(java.util.Comparator.comparing(ContainerInfo::name))
+                .toList();
+    }
+
+    /** What to tell a person about a container that answers as the service without being Vitals'. */
+    static String removalAdvice(Environment env, ContainerInfo holder) {
+        return "remove it (`docker rm -f " + holder.name() + "`) or take it off the network (`docker network disconnect "
+                + env.network() + " " + holder.name() + "`)";
+    }
+
     /** Newest deployment first (by the number in its id, not its text), replicas of one by name. */
     static final Comparator<ContainerInfo> NEWEST_FIRST = Comparator
             .comparingLong(LiveVersions::deploymentNumber).reversed()

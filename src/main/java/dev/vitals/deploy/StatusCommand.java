@@ -60,6 +60,11 @@ class StatusCommand implements CommandHandler<Command.Status> {
         }
         for (Service service : catalog.services().values()) {
             out.append("• ").append(service.name()).append(": ").append(describe(env, service)).append('\n');
+            for (ContainerInfo holder : live.unmanagedAliasHolders(env, service)) {
+                out.append("  ⚠️ an unmanaged container ").append(holder.name()).append(" also answers as ")
+                        .append(service.name()).append(" on ").append(env.network()).append(": ")
+                        .append(LiveVersions.removalAdvice(env, holder)).append('\n');
+            }
         }
         return out.toString();
     }

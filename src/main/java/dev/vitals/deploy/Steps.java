@@ -87,12 +87,12 @@ class Steps {
 
     /** Back to a container that is still running off the traffic path: a switch only. */
     List<PipelineStep> switchBack() {
-        return List.of(switchTraffic(), verifyStable(), retireOld());
+        return List.of(aliasGuard(), switchTraffic(), verifyStable(), retireOld());
     }
 
     /** Back to a kept, stopped container: start it, gate on health, switch. */
     List<PipelineStep> restartKept() {
-        return List.of(startKept(), waitHealthy(), switchTraffic(), verifyStable(), retireOld());
+        return List.of(aliasGuard(), startKept(), waitHealthy(), switchTraffic(), verifyStable(), retireOld());
     }
 
     PipelineStep preflight() {
@@ -115,6 +115,10 @@ class Steps {
                     engineVersion = runtime.ping(run.env.engine());
                 } catch (EngineUnavailableException e) {
                     return new StepOutcome.Failed(e.getMessage());
+                }
+                Optional<StepOutcome> foreign = refuseUnmanagedAliasHolders(run);
+                if (foreign.isPresent()) {
+                    return foreign.get();
                 }
                 Optional<ContainerRuntime.ImageInfo> image = runtime.image(run.env.engine(), d.imageDigest());
                 if (image.isEmpty()) {
@@ -150,6 +154,41 @@ class Steps {
         };
     }
 
+    /** The preflight of a switch back: nothing else may answer as the service once traffic moves. */
+    PipelineStep aliasGuard() {
+        return new PipelineStep() {
+            public String name() { return PREFLIGHT; }
+
+            public Duration timeout(Run run) { return Duration.ofSeconds(30); }
+
+            public StepOutcome execute(Run run) {
+                return refuseUnmanagedAliasHolders(run).orElseGet(() -> new StepOutcome.Succeeded(
+                        "only Vitals' containers answer as " + run.service.name() + " on " + run.env.network()));
+            }
+        };
+    }
+
+    /**
+     * A container Vitals did not make that holds the service's alias would keep serving beside the new
+     * version (clients would get either), and no switch of ours could take it off the traffic path.
+     */
+    private Optional<StepOutcome> refuseUnmanagedAliasHolders(Run run) {
+        List<ContainerInfo> holders = LiveVersions.unmanagedAliasHolders(runtime, run.env, run.service);
+        if (holders.isEmpty()) {
+            return Optional.empty();
+        }
+        ContainerInfo first = holders.getFirst();
+        return Optional.of(new StepOutcome.Failed("an unmanaged container " + first.name() + " also answers as "
+                + run.service.name() + " on " + run.env.network() + (holders.size() > 1 ? " (and " + (holders.size() - 1)
+                + " more)" : "") + "; clients would reach it beside " + run.deployment.version() + ". "
+                + capitalized(LiveVersions.removalAdvice(run.env, first)) + ", then request the "
+                + (run.deployment.kind() == Deployment.Kind.DEPLOY ? "deployment" : "rollback") + " again."));
+    }
+
+    private static String capitalized(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
     PipelineStep hook(String name, Function<Catalog.Service, Optional<Hook>> which) {
         return new PipelineStep() {
             public String name() { return name; }
@@ -180,7 +219,7 @@ class Steps {
                 ContainerSpec spec = new ContainerSpec(run.env.name() + "-" + d.service() + "-" + kind + "-"
                         + d.id().toLowerCase() + "-" + Long.toString(clock.millis(), 36),
                         hook.image().isEmpty() ? d.imageDigest() : hook.image(), labels, env, hook.command(),
-                        run.env.network(), List.of(), Optional.empty(), Map.of(), List.of());
+                        run.env.network(), List.of(), Optional.empty(), Map.of(), List.of(), run.service.resources());
                 Instant started = clock.instant();
                 OneShotResult result = runtime.runOnce(run.env.engine(), spec, hook.timeout());
                 String took = DurationText.format(Duration.between(started, clock.instant()).truncatedTo(ChronoUnit.MILLIS));
@@ -391,7 +430,7 @@ class Steps {
         HealthCheck check = new HealthCheck(h.command(), h.interval(), h.timeout(), h.retries(), h.startPeriod());
         ContainerSpec spec = new ContainerSpec(run.containerName(replica), d.imageDigest(), labels(d),
                 run.service.env(), List.of(), run.env.network(), List.of(), Optional.of(check), Map.of(),
-                run.service.volumes());
+                run.service.volumes(), run.service.resources());
         String id = runtime.create(run.env.engine(), spec);
         run.created.add(id);
         run.incoming.add(id);
