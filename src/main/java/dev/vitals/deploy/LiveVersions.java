@@ -38,18 +38,19 @@ class LiveVersions {
      * make for this service here (no {@code vitals.managed} label, or another service's or environment's):
      * clients reach them beside Vitals' version, and no switch of Vitals' takes them off the traffic path.
      */
-    List<ContainerInfo> unmanagedAliasHolders(Environment env, Service service) {
-        return unmanagedAliasHolders(runtime, env, service);
-    }
-
-    static List<ContainerInfo> unmanagedAliasHolders(ContainerRuntime runtime, Environment env, Service service) {
-        return runtime.attachedTo(env.engine(), env.network()).stream()
+    static List<ContainerInfo> unmanagedAliasHolders(List<ContainerInfo> attached, Environment env, Service service) {
+        return attached.stream()
                 .filter(c -> c.servesAs(env.network(), service.name()))
                 .filter(c -> !("true".equals(c.labels().get(Labels.MANAGED))
                         && service.name().equals(c.labels().get(Labels.SERVICE))
                         && env.name().equals(c.labels().get(Labels.ENVIRONMENT))))
                 .sorted(java.util.Comparator.comparing(ContainerInfo::name))
                 .toList();
+    }
+
+    /** Every container on the environment's network, Vitals' or not. */
+    List<ContainerInfo> attached(Environment env) {
+        return runtime.attachedTo(env.engine(), env.network());
     }
 
     /** What to tell a person about a container that answers as the service without being Vitals'. */

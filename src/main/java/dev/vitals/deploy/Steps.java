@@ -173,7 +173,8 @@ class Steps {
      * version (clients would get either), and no switch of ours could take it off the traffic path.
      */
     private Optional<StepOutcome> refuseUnmanagedAliasHolders(Run run) {
-        List<ContainerInfo> holders = LiveVersions.unmanagedAliasHolders(runtime, run.env, run.service);
+        List<ContainerInfo> holders = LiveVersions.unmanagedAliasHolders(
+                runtime.attachedTo(run.env.engine(), run.env.network()), run.env, run.service);
         if (holders.isEmpty()) {
             return Optional.empty();
         }
