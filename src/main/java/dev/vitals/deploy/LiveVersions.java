@@ -6,6 +6,7 @@ import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,6 +47,26 @@ class LiveVersions {
                         && env.name().equals(c.labels().get(Labels.ENVIRONMENT))))
                 .sorted(java.util.Comparator.comparing(ContainerInfo::name))
                 .toList();
+    }
+
+    /**
+     * Why the deployment may not go on while a container Vitals did not make holds the service's alias:
+     * it would keep serving beside the new version (clients would get either), and no switch of ours
+     * could take it off the traffic path.
+     */
+    static Optional<String> unmanagedRefusal(List<ContainerInfo> attached, Environment env, Service service,
+                                             Deployment d) {
+        List<ContainerInfo> holders = unmanagedAliasHolders(attached, env, service);
+        if (holders.isEmpty()) {
+            return Optional.empty();
+        }
+        ContainerInfo first = holders.getFirst();
+        String advice = removalAdvice(env, first);
+        return Optional.of("an unmanaged container " + first.name() + " also answers as " + service.name() + " on "
+                + env.network() + (holders.size() > 1 ? " (and " + (holders.size() - 1) + " more)" : "")
+                + "; clients would reach it beside " + d.version() + ". "
+                + Character.toUpperCase(advice.charAt(0)) + advice.substring(1) + ", then request the "
+                + (d.kind() == Deployment.Kind.DEPLOY ? "deployment" : "rollback") + " again.");
     }
 
     /** Every container on the environment's network, Vitals' or not. */

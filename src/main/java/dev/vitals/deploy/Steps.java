@@ -168,26 +168,9 @@ class Steps {
         };
     }
 
-    /**
-     * A container Vitals did not make that holds the service's alias would keep serving beside the new
-     * version (clients would get either), and no switch of ours could take it off the traffic path.
-     */
     private Optional<StepOutcome> refuseUnmanagedAliasHolders(Run run) {
-        List<ContainerInfo> holders = LiveVersions.unmanagedAliasHolders(
-                runtime.attachedTo(run.env.engine(), run.env.network()), run.env, run.service);
-        if (holders.isEmpty()) {
-            return Optional.empty();
-        }
-        ContainerInfo first = holders.getFirst();
-        return Optional.of(new StepOutcome.Failed("an unmanaged container " + first.name() + " also answers as "
-                + run.service.name() + " on " + run.env.network() + (holders.size() > 1 ? " (and " + (holders.size() - 1)
-                + " more)" : "") + "; clients would reach it beside " + run.deployment.version() + ". "
-                + capitalized(LiveVersions.removalAdvice(run.env, first)) + ", then request the "
-                + (run.deployment.kind() == Deployment.Kind.DEPLOY ? "deployment" : "rollback") + " again."));
-    }
-
-    private static String capitalized(String s) {
-        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+        return LiveVersions.unmanagedRefusal(runtime.attachedTo(run.env.engine(), run.env.network()), run.env,
+                run.service, run.deployment).map(StepOutcome.Failed::new);
     }
 
     PipelineStep hook(String name, Function<Catalog.Service, Optional<Hook>> which) {
