@@ -105,7 +105,9 @@ class StrategiesAndHooksTest extends VitalsIntegrationTest {
         // then it failed at the migration, nothing new was started, v1.4 serves alone, no hook container is left
         assertThat(d.status()).isEqualTo("FAILED");
         assertThat(d.step("migration hook").status()).isEqualTo("FAILED");
-        assertThat(d.step("migration hook").detail()).contains("exited 1").contains("relation exists");
+        assertThat(d.step("migration hook").detail()).contains("exited 1").contains("its output is in the thread")
+                .doesNotContain("relation exists");
+        driver.awaitThreadContains(d, "relation exists");
         assertThat(d.steps()).extracting(DeployDriver.Step::name).doesNotContain("start new", "switch traffic");
         assertThat(driver.servingVersions("hooked", env)).containsExactly("v1.4");
         assertThat(driver.all("hooked", env)).noneMatch(c -> d.id().equals(c.labels().get(Labels.DEPLOYMENT)));
