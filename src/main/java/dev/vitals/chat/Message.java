@@ -37,9 +37,4 @@ public record Message(String text, List<Button> buttons, List<Attachment> attach
         all.add(mention);
         return new Message(text, buttons, attachments, all);
     }
-
-    /** This message with other text, keeping buttons, files and intended mentions. */
-    Message withText(String replacement) {
-        return new Message(replacement, buttons, attachments, mentions);
-    }
 }

@@ -1,6 +1,9 @@
 package dev.vitals.chat;
 
 import dev.vitals.secrets.Secrets;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -38,6 +41,18 @@ class OutgoingChat implements BeanPostProcessor {
     }
 
     static Message guarded(Message m) {
-        return m.withText(UserText.inert(Secrets.redact(m.text()), m.mentions()));
+        List<Attachment> files = m.attachments().stream().map(OutgoingChat::redacted).toList();
+        return new Message(UserText.inert(Secrets.redact(m.text()), m.mentions()), m.buttons(), files, m.mentions());
+    }
+
+    /** Text files (an export, a draft) are redacted too; other files are passed as they are. */
+    private static Attachment redacted(Attachment a) {
+        String type = a.contentType().toLowerCase(Locale.ROOT);
+        if (!type.startsWith("text/") && !type.contains("json") && !type.contains("csv")) {
+            return a;
+        }
+        String text = new String(a.content(), StandardCharsets.UTF_8);
+        String clean = Secrets.redact(text);
+        return clean.equals(text) ? a : new Attachment(a.name(), a.contentType(), clean.getBytes(StandardCharsets.UTF_8));
     }
 }

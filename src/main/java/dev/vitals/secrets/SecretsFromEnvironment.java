@@ -12,13 +12,14 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * Registers the secrets Vitals is configured with before any bean exists, so not even a start-up line
  * can show them: the API token, the Discord token, the webhook secret, the database password (given
  * on its own or inside the JDBC URL), and any environment variable named like a secret
- * ({@code *_TOKEN}, {@code *_SECRET}, {@code *_PASSWORD}, {@code *_KEY}). Listed in
+ * ({@code *_TOKEN}, {@code *_SECRET}, {@code *_PASSWORD}, {@code *_KEY}, 8 characters or more). Listed in
  * {@code META-INF/spring.factories}.
  */
 public class SecretsFromEnvironment implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
     static final List<String> PROPERTIES = List.of("vitals.api-token", "VITALS_API_TOKEN", "DISCORD_TOKEN",
             "vitals.discord.token", "VITALS_WEBHOOK_SECRET", "vitals.webhook-secret", "spring.datasource.password",
             "VITALS_DATABASE_PASSWORD");
+    static final int GUESSED_MIN_LENGTH = 8;
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Z0-9_]*_(TOKEN|SECRET|PASSWORD|KEY)");
     private static final Pattern URL_PASSWORD = Pattern.compile("(?:[?&;]password=([^&;]*))|(?://[^:/@]*:([^@/]*)@)");
 
@@ -39,7 +40,8 @@ public class SecretsFromEnvironment implements ApplicationListener<ApplicationEn
             }
         }
         variables.forEach((name, value) -> {
-            if (SECRET_NAME.matcher(name).matches() && value != null && value.length() >= Redactor.MIN_LENGTH) {
+            // Only values long enough to be real secrets: a flag such as FEATURE_KEY=true must not shred text.
+            if (SECRET_NAME.matcher(name).matches() && value != null && value.length() >= GUESSED_MIN_LENGTH) {
                 Secrets.register(value);
             }
         });
