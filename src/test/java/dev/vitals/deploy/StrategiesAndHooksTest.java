@@ -141,7 +141,7 @@ class StrategiesAndHooksTest extends VitalsIntegrationTest {
                 .contains("alice may not use /lock").contains("devops-lead");
         assertThat(console.ask("bob", "deploys", "/lock backend " + env + " audit freeze")).contains("locked by bob");
         assertThat(console.ask("alice", "deploys", "/deploy backend v1.4 " + env))
-                .contains("locked by bob: audit freeze").contains("/unlock backend " + env);
+                .contains("locked by bob: “audit freeze”").contains("/unlock backend " + env);
         assertThat(console.ask("bob", "deploys", "/unlock backend " + env)).contains("unlocked");
         assertThat(driver.deployed("alice", "backend", "v1.4", env).status()).isEqualTo("SUCCEEDED");
     }
