@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Parses every line once, checks the caller's roles, and routes the typed command to its handler. */
 @Component
@@ -27,11 +28,14 @@ class ChatDispatcher implements ChatInbound {
     private final List<ReactionListener> reactionListeners;
     private final List<ButtonListener> buttonListeners;
     private final ApplicationEventPublisher events;
+    private final TransactionTemplate tx;
     private final Clock clock;
 
     ChatDispatcher(Catalog catalog, CommandAuthorizer authorizer, List<CommandHandler<?>> handlers,
                    List<ReactionListener> reactionListeners, List<ButtonListener> buttonListeners,
-                   ApplicationEventPublisher events, Clock clock, @Value("${vitals.zone}") ZoneId zone) {
+                   ApplicationEventPublisher events, TransactionTemplate tx, Clock clock,
+                   @Value("${vitals.zone}") ZoneId zone) {
+        this.tx = tx;
         this.parser = new CommandParser(clock, zone);
         this.vocabulary = new Vocabulary(new TreeSet<>(catalog.services().keySet()),
                 new TreeSet<>(catalog.environments().keySet()), new TreeSet<>(catalog.users().keySet()));
@@ -62,8 +66,17 @@ class ChatDispatcher implements ChatInbound {
                 }
             }
         }
-        events.publishEvent(new CommandHandled(caller.name(), origin.channel(), origin.thread(), text, accepted,
-                firstLine(reply.message().text()), clock.instant()));
+        CommandHandled handled = new CommandHandled(caller.name(), origin.channel(), origin.thread(), text, accepted,
+                firstLine(reply.message().text()), clock.instant());
+        try {
+            // In a transaction, so the event publication registry stores it for the audit log's listener.
+            tx.executeWithoutResult(t -> events.publishEvent(handled));
+        } catch (RuntimeException e) {
+            log.error("Command by {} could not be recorded for the audit log ({})", caller.name(),
+                    e.getClass().getSimpleName());
+            reply = Reply.text(reply.message().text() + "\n⚠️ Vitals could not record this command (its database"
+                    + " is not answering); check the outcome before relying on it.");
+        }
         replier.accept(reply);
     }
 
