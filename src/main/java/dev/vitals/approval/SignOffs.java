@@ -95,132 +95,124 @@ class SignOffs {
     }
 
     Result approve(Deployment given, Caller caller, Via via) {
-        {
-            Deployment d = fresh(given);
-            SignOffStatus.State before = status.of(d);
-            Optional<String> why = ineligible(before, caller, "approval");
-            if (why.isPresent()) {
-                return ignored(d, caller, "approve", why.get());
-            }
-            Instant now = clock.instant();
-            Optional<ApprovalStore.Row> existing = store.inForce(d.id(), caller.name());
-            if (existing.isPresent()) {
-                ApprovalStore.Row row = existing.get();
-                if (row.at().plus(expiry).isAfter(now)) {
-                    return Result.unchanged(caller.name() + " already approved " + d.id()
-                            + before.count().roleOf(caller.name()).map(r -> " as " + r).orElse("") + " at "
-                            + status.time(row.at()) + "; it counts until " + status.time(row.at().plus(expiry)) + ".");
-                }
-                // An expired approval given again is a new approval: the old one is closed first.
-                lapse(d, row, now);
-            }
-            Set<String> roles = RolePolicy.signOffRoles(caller.roles(), before.quorum());
-            if (!store.grant(d.id(), caller.name(), roles, d.imageDigest(), via.word(), now)) {
-                return Result.unchanged(caller.name() + " already approved " + d.id() + ".");
-            }
-            SignOffStatus.State after = status.of(d);
-            Optional<String> role = after.count().roleOf(caller.name());
-            events.publishEvent(new ApprovalGranted(d.id(), caller.name(), role.orElse(null), d.imageDigest(),
-                    via.word(), now));
-            String line = "✅ " + caller.name() + " approved " + d.id() + role.map(r -> " as " + r)
-                    .orElse(" (no open slot for " + String.join(", ", roles.stream().sorted().toList())
-                            + ": it counts if one frees up)")
-                    + " by " + via.word() + ", for " + d.shortDigest() + "; it counts until "
-                    + status.time(now.plus(expiry)) + "." + moved(before.count(), after.count());
-            narration.say(d, line);
-            return Result.done(line + " " + settle(d, caller.name()));
+        Deployment d = fresh(given);
+        SignOffStatus.State before = status.of(d);
+        Optional<String> why = ineligible(before, caller, "approval");
+        if (why.isPresent()) {
+            return ignored(d, caller, "approve", why.get());
         }
+        Instant now = clock.instant();
+        Optional<ApprovalStore.Row> existing = store.inForce(d.id(), caller.name());
+        if (existing.isPresent()) {
+            ApprovalStore.Row row = existing.get();
+            if (row.at().plus(expiry).isAfter(now)) {
+                return Result.unchanged(caller.name() + " already approved " + d.id()
+                        + before.count().roleOf(caller.name()).map(r -> " as " + r).orElse("") + " at "
+                        + status.time(row.at()) + "; it counts until " + status.time(row.at().plus(expiry)) + ".");
+            }
+            // An expired approval given again is a new approval: the old one is closed first.
+            lapse(d, row, now);
+        }
+        Set<String> roles = RolePolicy.signOffRoles(caller.roles(), before.quorum());
+        if (!store.grant(d.id(), caller.name(), roles, d.imageDigest(), via.word(), now)) {
+            return Result.unchanged(caller.name() + " already approved " + d.id() + ".");
+        }
+        SignOffStatus.State after = status.of(d);
+        Optional<String> role = after.count().roleOf(caller.name());
+        events.publishEvent(new ApprovalGranted(d.id(), caller.name(), role.orElse(null), d.imageDigest(),
+                via.word(), now));
+        String line = "✅ " + caller.name() + " approved " + d.id() + role.map(r -> " as " + r)
+                .orElse(" (no open slot for " + String.join(", ", roles.stream().sorted().toList())
+                        + ": it counts if one frees up)")
+                + " by " + via.word() + ", for " + d.shortDigest() + "; it counts until "
+                + status.time(now.plus(expiry)) + "." + moved(before.count(), after.count());
+        narration.say(d, line);
+        return Result.done(line + " " + settle(d, caller.name()));
     }
 
     /** Withdraws the caller's approval while the deployment has not started. */
     Result revoke(Deployment given, Caller caller) {
-        {
-            Deployment d = fresh(given);
-            Optional<ApprovalStore.Row> mine = store.inForce(d.id(), caller.name());
-            if (mine.isEmpty()) {
-                return Result.unchanged(caller.name() + " has no approval of " + d.id() + " to withdraw.");
-            }
-            boolean signedOff = d.status() == DeploymentStatus.APPROVED || d.status() == DeploymentStatus.SCHEDULED;
-            if (d.status() != DeploymentStatus.PENDING_APPROVAL && !signedOff) {
-                return ignored(d, caller, "revoke", caller.name() + " withdrew their ✅ after " + d.id() + " had "
-                        + (d.status() == DeploymentStatus.RUNNING ? "started; the approval it started with"
-                        : "ended (" + d.status() + "); the approval") + " stays on the record.");
-            }
-            Instant now = clock.instant();
-            Optional<ApprovalStore.Row> revoked = store.revoke(d.id(), caller.name(), now);
-            if (revoked.isEmpty()) {
-                return Result.unchanged(caller.name() + " has no approval of " + d.id() + " to withdraw.");
-            }
-            String role = revoked.get().role();
-            events.publishEvent(new ApprovalRevoked(d.id(), caller.name(), role, "approval withdrawn", now));
-            String line = "↩️ " + caller.name() + " withdrew their approval of " + d.id()
-                    + (role == null ? "" : " (" + role + ")") + ".";
-            narration.say(d, line);
-            if (signedOff && !status.cleared(d)) {
-                // Signed off but not started: it waits for sign-off again (deploy moves it back).
-                events.publishEvent(new SignOffWithdrawn(d.id(), caller.name(), caller.name()
-                        + " withdrew their approval", now));
-                return Result.done(line + " " + d.id() + " waits for sign-off again.");
-            }
-            return Result.done(line + " " + settle(d, caller.name()));
+        Deployment d = fresh(given);
+        Optional<ApprovalStore.Row> mine = store.inForce(d.id(), caller.name());
+        if (mine.isEmpty()) {
+            return Result.unchanged(caller.name() + " has no approval of " + d.id() + " to withdraw.");
         }
+        boolean signedOff = d.status() == DeploymentStatus.APPROVED || d.status() == DeploymentStatus.SCHEDULED;
+        if (d.status() != DeploymentStatus.PENDING_APPROVAL && !signedOff) {
+            return ignored(d, caller, "revoke", caller.name() + " withdrew their ✅ after " + d.id() + " had "
+                    + (d.status() == DeploymentStatus.RUNNING ? "started; the approval it started with"
+                    : "ended (" + d.status() + "); the approval") + " stays on the record.");
+        }
+        Instant now = clock.instant();
+        Optional<ApprovalStore.Row> revoked = store.revoke(d.id(), caller.name(), now);
+        if (revoked.isEmpty()) {
+            return Result.unchanged(caller.name() + " has no approval of " + d.id() + " to withdraw.");
+        }
+        String role = revoked.get().role();
+        events.publishEvent(new ApprovalRevoked(d.id(), caller.name(), role, "approval withdrawn", now));
+        String line = "↩️ " + caller.name() + " withdrew their approval of " + d.id()
+                + (role == null ? "" : " (" + role + ")") + ".";
+        narration.say(d, line);
+        if (signedOff && !status.cleared(d)) {
+            // Signed off but not started: it waits for sign-off again (deploy moves it back).
+            events.publishEvent(new SignOffWithdrawn(d.id(), caller.name(), caller.name()
+                    + " withdrew their approval", now));
+            return Result.done(line + " " + d.id() + " waits for sign-off again.");
+        }
+        return Result.done(line + " " + settle(d, caller.name()));
     }
 
     Result reject(Deployment given, Caller caller, String reason, Via via) {
-        {
-            Deployment d = fresh(given);
-            SignOffStatus.State s = status.of(d);
-            if (d.status() == DeploymentStatus.RUNNING || d.status().terminal()) {
-                return ignored(d, caller, "reject", d.id() + " is " + d.status() + ": it can no longer be rejected"
-                        + (d.status() == DeploymentStatus.RUNNING ? " (/cancel " + d.id() + " stops it before traffic"
-                        + " moves)" : "") + ". " + caller.name() + "'s ❌ changes nothing.");
-            }
-            if (caller.name().equals(d.requestedBy())) {
-                return ignored(d, caller, "reject", caller.name() + " requested " + d.id() + ", so " + caller.name()
-                        + "'s rejection does not count (the requester never signs off their own change). /cancel "
-                        + d.id() + " withdraws it.");
-            }
-            Set<String> roles = RolePolicy.signOffRoles(caller.roles(), s.quorum());
-            if (roles.isEmpty()) {
-                return ignored(d, caller, "reject", noRole(s, caller));
-            }
-            String as = String.join(", ", roles.stream().sorted().toList());
-            Instant now = clock.instant();
-            if (!store.reject(d.id(), caller.name(), roles, reason, via.word(), now)) {
-                return Result.unchanged(d.id() + " was rejected already.");
-            }
-            // The row is held and the deployment has not started; a start racing this one finds it no longer
-            // cleared, so it ends REJECTED once deploy hears the event.
-            DeploymentRejected rejected = new DeploymentRejected(d.id(), caller.name(), as, reason, via.word(), now);
-            events.publishEvent(rejected);
-            return Result.done("❌ " + d.id() + " is rejected: " + rejected.detail() + ".");
+        Deployment d = fresh(given);
+        SignOffStatus.State s = status.of(d);
+        if (d.status() == DeploymentStatus.RUNNING || d.status().terminal()) {
+            return ignored(d, caller, "reject", d.id() + " is " + d.status() + ": it can no longer be rejected"
+                    + (d.status() == DeploymentStatus.RUNNING ? " (/cancel " + d.id() + " stops it before traffic"
+                    + " moves)" : "") + ". " + caller.name() + "'s ❌ changes nothing.");
         }
+        if (caller.name().equals(d.requestedBy())) {
+            return ignored(d, caller, "reject", caller.name() + " requested " + d.id() + ", so " + caller.name()
+                    + "'s rejection does not count (the requester never signs off their own change). /cancel "
+                    + d.id() + " withdraws it.");
+        }
+        Set<String> roles = RolePolicy.signOffRoles(caller.roles(), s.quorum());
+        if (roles.isEmpty()) {
+            return ignored(d, caller, "reject", noRole(s, caller));
+        }
+        String as = String.join(", ", roles.stream().sorted().toList());
+        Instant now = clock.instant();
+        if (!store.reject(d.id(), caller.name(), roles, reason, via.word(), now)) {
+            return Result.unchanged(d.id() + " was rejected already.");
+        }
+        // The row is held and the deployment has not started; a start racing this one finds it no longer
+        // cleared, so it ends REJECTED once deploy hears the event.
+        DeploymentRejected rejected = new DeploymentRejected(d.id(), caller.name(), as, reason, via.word(), now);
+        events.publishEvent(rejected);
+        return Result.done("❌ " + d.id() + " is rejected: " + rejected.detail() + ".");
     }
 
     Result tick(Deployment given, Caller caller, String item) {
-        {
-            Deployment d = fresh(given);
-            SignOffStatus.State s = status.of(d);
-            if (!s.policy().checklist().contains(item)) {
-                return ignored(d, caller, "tick", d.id() + "'s checklist has no item '" + item + "'; its items: "
-                        + String.join(", ", s.policy().checklist()) + ".");
-            }
-            if (SelfCheckedItems.isSelfChecked(item)) {
-                return ignored(d, caller, "tick", item + " is verified by Vitals itself; nobody ticks it by hand.");
-            }
-            Optional<String> why = ineligible(s, caller, "tick");
-            if (why.isPresent()) {
-                return ignored(d, caller, "tick", why.get());
-            }
-            Instant now = clock.instant();
-            if (!store.tick(d.id(), item, caller.name(), now)) {
-                return Result.unchanged(item + " is ticked already.");
-            }
-            events.publishEvent(new ChecklistItemTicked(d.id(), caller.name(), item, "ticked by hand", now));
-            String line = "☑ " + caller.name() + " ticked " + item + ".";
-            narration.say(d, line);
-            return Result.done(line + " " + settle(d, caller.name()));
+        Deployment d = fresh(given);
+        SignOffStatus.State s = status.of(d);
+        if (!s.policy().checklist().contains(item)) {
+            return ignored(d, caller, "tick", d.id() + "'s checklist has no item '" + item + "'; its items: "
+                    + String.join(", ", s.policy().checklist()) + ".");
         }
+        if (SelfCheckedItems.isSelfChecked(item)) {
+            return ignored(d, caller, "tick", item + " is verified by Vitals itself; nobody ticks it by hand.");
+        }
+        Optional<String> why = ineligible(s, caller, "tick");
+        if (why.isPresent()) {
+            return ignored(d, caller, "tick", why.get());
+        }
+        Instant now = clock.instant();
+        if (!store.tick(d.id(), item, caller.name(), now)) {
+            return Result.unchanged(item + " is ticked already.");
+        }
+        events.publishEvent(new ChecklistItemTicked(d.id(), caller.name(), item, "ticked by hand", now));
+        String line = "☑ " + caller.name() + " ticked " + item + ".";
+        narration.say(d, line);
+        return Result.done(line + " " + settle(d, caller.name()));
     }
 
     /**
