@@ -3,6 +3,7 @@ package dev.vitals.approval;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.DurationText;
 import dev.vitals.chat.Caller;
+import dev.vitals.chat.UserText;
 import dev.vitals.deploy.Deployment;
 import dev.vitals.deploy.DeploymentStatus;
 import dev.vitals.deploy.Deployments;

@@ -1,6 +1,7 @@
 package dev.vitals.chat;
 
 import dev.vitals.catalog.Catalog;
+import dev.vitals.secrets.ErrorId;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.support.TransactionOperations;
 
 /** Parses every line once, checks the caller's roles, and routes the typed command to its handler. */
 @Component
@@ -28,12 +29,12 @@ class ChatDispatcher implements ChatInbound {
     private final List<ReactionListener> reactionListeners;
     private final List<ButtonListener> buttonListeners;
     private final ApplicationEventPublisher events;
-    private final TransactionTemplate tx;
+    private final TransactionOperations tx;
     private final Clock clock;
 
     ChatDispatcher(Catalog catalog, CommandAuthorizer authorizer, List<CommandHandler<?>> handlers,
                    List<ReactionListener> reactionListeners, List<ButtonListener> buttonListeners,
-                   ApplicationEventPublisher events, TransactionTemplate tx, Clock clock,
+                   ApplicationEventPublisher events, TransactionOperations tx, Clock clock,
                    @Value("${vitals.zone}") ZoneId zone) {
         this.tx = tx;
         this.parser = new CommandParser(clock, zone);
@@ -93,10 +94,9 @@ class ChatDispatcher implements ChatInbound {
         try {
             return new Outcome(handler.handle(command, caller, origin), true);
         } catch (RuntimeException e) {
-            // The person gets a plain answer; the details stay in the log.
-            log.error("Command {} by {} failed", command, caller.name(), e);
-            return new Outcome(Reply.text("That did not work: " + e.getMessage()
-                    + ". See the Vitals log for details."), false);
+            // The person gets a plain answer with an error id; the exception stays in the log under that id.
+            ErrorId id = ErrorId.logged(log, "Command " + command + " by " + caller.name() + " failed", e);
+            return new Outcome(Reply.text(id.sentence()), false);
         }
     }
 

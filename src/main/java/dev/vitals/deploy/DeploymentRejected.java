@@ -1,5 +1,6 @@
 package dev.vitals.deploy;
 
+import dev.vitals.chat.UserText;
 import java.time.Instant;
 
 /**
@@ -11,6 +12,6 @@ public record DeploymentRejected(String deploymentId, String actor, String role,
 
     /** What the deployment's record says about it. */
     public String detail() {
-        return "rejected by " + actor + " (" + role + ")" + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        return "rejected by " + actor + " (" + role + ")" + (reason == null || reason.isBlank() ? "" : ": " + UserText.quoted(reason));
     }
 }
