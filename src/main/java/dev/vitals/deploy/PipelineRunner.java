@@ -69,6 +69,7 @@ class PipelineRunner implements AutoCloseable {
         try {
             for (int i = from; i < steps.size(); i++) {
                 PipelineStep step = steps.get(i);
+                answerLateCancel(run);
                 if (run.cancelRequested() && !run.trafficMoved()) {
                     undo(run);
                     lifecycle.finish(d, DeploymentStatus.CANCELLED, "cancelled before " + step.name() + "; "
@@ -85,10 +86,8 @@ class PipelineRunner implements AutoCloseable {
                     case StepOutcome.Failed f -> StepStatus.FAILED;
                     case StepOutcome.Skipped s -> StepStatus.SKIPPED;
                 };
-                store.finishStep(d.id(), seq, status, outcome.detail(), ended);
                 Duration took = Duration.between(started, ended);
-                events.publishEvent(new DeploymentStepFinished(d.id(), d.service(), d.environment(), step.name(),
-                        status, outcome.detail(), took, ended));
+                lifecycle.stepFinished(d, seq, step.name(), status, outcome.detail(), took, ended);
                 run.say(switch (status) {
                     case SUCCEEDED -> "✅ ";
                     case FAILED -> "❌ ";
@@ -103,6 +102,7 @@ class PipelineRunner implements AutoCloseable {
                     return;
                 }
             }
+            answerLateCancel(run);
             lifecycle.finish(d, DeploymentStatus.SUCCEEDED, d.service() + " " + d.version() + " is live in "
                     + d.environment() + ".");
         } catch (InterruptedException e) {
@@ -138,6 +138,15 @@ class PipelineRunner implements AutoCloseable {
             return;
         }
         lifecycle.finish(d, moved ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, why + servingNow(run));
+    }
+
+    private static void answerLateCancel(Run run) {
+        if (run.lateCancelToAnswer()) {
+            Deployment d = run.deployment;
+            run.say("⏹ the cancel by " + run.cancelledBy() + " came while traffic was moving; " + d.version()
+                    + " serves " + d.service() + " now, so it no longer applies: /rollback " + d.service() + " "
+                    + d.environment() + " brings the previous version back.");
+        }
     }
 
     /** A deployment this process can no longer finish by itself. */

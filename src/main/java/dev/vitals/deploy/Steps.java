@@ -39,6 +39,11 @@ class Steps {
     static final String START_KEPT = "start kept";
     static final Duration POLL = Duration.ofMillis(200);
 
+    /** Steps that move traffic: once begun they cannot be stopped halfway, so a cancel cannot apply to them. */
+    static boolean movesTraffic(String step) {
+        return step.equals(SWITCH) || step.equals(STOP_OLD) || step.startsWith("replace replica");
+    }
+
     private final ContainerRuntime runtime;
     private final TrafficSwitch traffic;
     private final MaintenanceWindows windows;
