@@ -29,6 +29,8 @@ class CatalogLoaderTest {
                 health: {interval: 2s}
             users:
               alice: [deployer]
+            policies:
+              - {environment: staging, approvals: {}}
             """;
 
     @Test
