@@ -94,6 +94,9 @@ class DeploymentChat {
         if (d.reason() != null && !d.reason().isBlank()) {
             lines.add("Reason: " + d.reason());
         }
+        if (d.rule() != null) {
+            lines.add(d.rule());
+        }
         if (d.notBefore() != null && d.status() == DeploymentStatus.SCHEDULED) {
             lines.add("Scheduled for " + d.notBefore());
         }
