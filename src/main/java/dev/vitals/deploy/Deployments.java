@@ -107,7 +107,7 @@ public class Deployments {
         boolean needsSignOff = gates.stream().anyMatch(g -> g.required(draft));
         DeploymentStatus initial = needsSignOff ? DeploymentStatus.PENDING_APPROVAL
                 : r.at() != null && r.at().isAfter(now) ? DeploymentStatus.SCHEDULED : DeploymentStatus.APPROVED;
-        Deployment d = draft.with(initial, null, now);
+        Deployment d = draft.with(initial, rule, now);
         store.insert(d);
         d = chat.open(d);
         lifecycle.announceNew(d);
