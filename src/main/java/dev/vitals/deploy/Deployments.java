@@ -239,11 +239,10 @@ public class Deployments {
         if (!kept.isEmpty()) {
             runs = new RollbackRule.Candidate(kept.getFirst().imageId(), "the kept container " + kept.getFirst().name());
         } else {
-            Optional<ContainerRuntime.ImageInfo> tagged = runtime.image(env.engine(), image);
-            Optional<Deployment> untagged = succeeded.stream()
-                    .filter(d -> runtime.image(env.engine(), d.imageDigest()).isPresent()).findFirst();
-            runs = tagged.map(i -> new RollbackRule.Candidate(i.id(), "the tag " + image))
-                    .or(() -> untagged.map(d -> new RollbackRule.Candidate(d.imageDigest(), "the image of " + d.id())))
+            // What the tag points at now; with the tag gone, the image that succeeded, if still on the engine.
+            runs = runtime.image(env.engine(), image).map(i -> new RollbackRule.Candidate(i.id(), "the tag " + image))
+                    .or(() -> succeeded.stream().filter(d -> runtime.image(env.engine(), d.imageDigest()).isPresent())
+                            .findFirst().map(d -> new RollbackRule.Candidate(d.imageDigest(), "the image of " + d.id())))
                     .orElseThrow(() -> new DeploymentRefused("Neither a kept container nor the image " + image
                             + " is on the engine for " + env.name() + "; nothing to roll back to."));
         }
