@@ -11,14 +11,11 @@ import dev.vitals.TestCatalog;
 import dev.vitals.VitalsIntegrationTest;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.core.type.TypeReference;
 
 /**
  * The rollback rule and the risk floor against the running application and the real engine: a rollback
@@ -44,7 +41,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         List<String> containersBefore = containerIds(env);
 
         // when alice, a deployer without an approver role, rolls back to v1.3, which never ran there
-        String reply = console.ask("alice", "deploys", "/rollback backend " + env + " to:v1.3");
+        String reply = rollback("/rollback backend " + env + " to:v1.3", env);
 
         // then it became a deploy of v1.3 that waits for sign-off, and says why
         String rule = "Rollback rule: to v1.3 needs sign-off as a deploy under " + env + "'s policy: v1.3 never"
@@ -63,7 +60,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
                 && driver.get(id).status().equals("PENDING_APPROVAL"));
 
         // when bob signs it off, it deploys v1.3
-        console.ask("bob", "deploys", "/approve " + id);
+        console.say("bob", "deploys", "/approve " + id);
         DeploymentView done = driver.awaitEnd(id);
         assertThat(done.status()).isEqualTo("SUCCEEDED");
         assertThat(done.approvals()).extracting(DeployDriver.Approval::user).containsExactly("bob");
@@ -78,7 +75,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         approvedAndSucceeded("/deploy backend v1.4 " + env);
 
         // when alice rolls back
-        String reply = console.ask("alice", "deploys", "/rollback backend " + env);
+        String reply = rollback("/rollback backend " + env, env);
 
         // then it runs at once, back to the very digest that succeeded, and the card and audit say why
         String rule = "Rollback rule: to v1.3 that SUCCEEDED in " + env + " (" + first.id()
@@ -113,7 +110,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
             List<String> containersBefore = containerIds(env);
 
             // when alice rolls back to it
-            String reply = console.ask("alice", "deploys", "/rollback backend " + env);
+            String reply = rollback("/rollback backend " + env, env);
 
             // then it is a deploy of what the tag holds now, waiting for sign-off, and nothing moved
             assertThat(reply).contains("became deployment").contains("needs sign-off as a deploy under " + env)
@@ -137,7 +134,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         approvedAndSucceeded("/deploy backend v1.4 " + env);
 
         // when alice rolls back to v1.3 (which succeeded there by the same digest)
-        String reply = console.ask("alice", "deploys", "/rollback backend " + env);
+        String reply = rollback("/rollback backend " + env, env);
 
         // then the rollback waits for a devops-lead, and v1.4 keeps serving
         String rule = "Rollback rule: to v1.3 that SUCCEEDED in " + env + " (" + first.id() + "), same digest — "
@@ -151,7 +148,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
                         && driver.get(id).status().equals("PENDING_APPROVAL"));
 
         // when bob, a devops-lead, signs off, it switches back to the standby v1.3
-        console.ask("bob", "deploys", "/approve " + id);
+        console.say("bob", "deploys", "/approve " + id);
         DeploymentView r = driver.awaitEnd(id);
         assertThat(r.status()).isEqualTo("SUCCEEDED");
         assertThat(r.steps()).extracting(DeployDriver.Step::name).startsWith("switch traffic");
@@ -164,7 +161,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         String env = TestCatalog.stagingEnvironment();
 
         // when alice asks for risk:low on a service that has a migration hook
-        String reply = console.ask("alice", "deploys", "/deploy hooked v1.4 " + env + " risk:low");
+        String reply = answer("/deploy hooked v1.4 " + env + " risk:low", "Cannot deploy hooked v1.4 to " + env);
 
         // then it is refused, naming the floor and why, and nothing was requested or started
         assertThat(reply).startsWith("Cannot deploy hooked v1.4 to " + env + ": risk:low is below the floor for hooked"
@@ -174,7 +171,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         assertThat(console.get("/api/deployments?service=hooked&environment=" + env).body()).isEqualTo("[]");
 
         // and without risk: it takes the floor
-        String taken = console.ask("alice", "deploys", "/deploy hooked v1.4 " + env);
+        String taken = answer("/deploy hooked v1.4 " + env, "Deployment ");
         assertThat(taken).contains("risk high — the floor here: hooked has a migration hook");
         DeploymentView d = driver.awaitEnd(idIn(taken));
         assertThat(d.risk()).isEqualTo("high");
@@ -185,10 +182,22 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
     private DeploymentView approvedAndSucceeded(String command) {
         String id = driver.request("alice", command);
         assertThat(driver.get(id).status()).isEqualTo("PENDING_APPROVAL");
-        console.ask("bob", "deploys", "/approve " + id);
+        console.say("bob", "deploys", "/approve " + id);
         DeploymentView d = driver.awaitEnd(id);
         assertThat(d.status()).as(d.id() + " " + d.detail()).isEqualTo("SUCCEEDED");
         return d;
+    }
+
+    /** Alice's rollback command and Vitals' answer to it (not the card it posts first). */
+    private String rollback(String command, String env) {
+        return answer(command, "Rollback D-", "The rollback of backend in " + env, "Cannot roll back backend in " + env);
+    }
+
+    /** Types a command as alice and waits for Vitals' answer that starts with one of the prefixes. */
+    private String answer(String command, String... prefixes) {
+        long posted = Long.parseLong(console.say("alice", "deploys", command));
+        return console.awaitMessage("deploys", posted, m -> m.author().equals("vitals")
+                && java.util.Arrays.stream(prefixes).anyMatch(m.text()::startsWith)).text();
     }
 
     private List<String> containerIds(String env) {
@@ -212,16 +221,6 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
 
     /** The detail of every audit entry about a deployment. */
     private List<String> auditDetails(String id) {
-        List<String> details = new ArrayList<>();
-        long after = 0;
-        while (true) {
-            List<Map<String, Object>> page = console.read(console.get("/api/audit?limit=1000&after=" + after).body(),
-                    new TypeReference<List<Map<String, Object>>>() { });
-            if (page.isEmpty()) {
-                return details;
-            }
-            page.stream().filter(e -> id.equals(e.get("subject"))).forEach(e -> details.add(String.valueOf(e.get("detail"))));
-            after = ((Number) page.getLast().get("id")).longValue();
-        }
+        return console.auditAbout(id).stream().map(e -> String.valueOf(e.get("detail"))).toList();
     }
 }
