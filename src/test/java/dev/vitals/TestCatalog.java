@@ -120,6 +120,9 @@ public final class TestCatalog {
                     strategy: rolling
                     replicas: 2
                     health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                  steady:
+                    image: vitals-demo/backend
+                    health: {interval: 2s, timeout: 10s, retries: 5, gate-timeout: 60s}
                   legacy:
                     image: vitals-demo/backend
                     strategy: recreate

