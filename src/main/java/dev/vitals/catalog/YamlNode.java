@@ -158,7 +158,7 @@ record YamlNode(Path file, String path, Object value) {
         if (value instanceof Map || value instanceof List) {
             throw error("expected a single value, got " + describe());
         }
-        return ((Scalar) value).text();
+        return value instanceof Scalar s ? s.text() : String.valueOf(value);
     }
 
     String string(String fallback) {
@@ -234,19 +234,21 @@ record YamlNode(Path file, String path, Object value) {
 
     /**
      * A mapping of names to text, as written: {@code PIN: 0123} is "0123", {@code DEBUG: on} is "on",
-     * {@code SINCE: 2024-01-15} is "2024-01-15". A value YAML reads as none (empty, {@code ~},
-     * {@code null}) is refused rather than guessed.
+     * {@code SINCE: 2024-01-15} is "2024-01-15" (see {@link #text()}).
      */
     Map<String, String> stringMap() {
         Map<String, String> out = new LinkedHashMap<>();
-        map().forEach((k, v) -> {
-            if (v.isMissing()) {
-                throw v.error("has no value (YAML reads an empty value, ~ and null as none); quote the text you mean,"
-                        + " e.g. \"\" or \"null\"");
-            }
-            out.put(k, v.string());
-        });
+        map().forEach((k, v) -> out.put(k, v.text()));
         return out;
+    }
+
+    /** A value meant as text, exactly as written; one YAML reads as none (empty, ~, null) is refused, not guessed. */
+    String text() {
+        if (isMissing()) {
+            throw error("has no value (YAML reads an empty value, ~ and null as none); quote the text you mean,"
+                    + " e.g. \"\" or \"null\"");
+        }
+        return string();
     }
 
     String describe() {
@@ -259,6 +261,6 @@ record YamlNode(Path file, String path, Object value) {
         if (value instanceof List) {
             return "a list";
         }
-        return "'" + ((Scalar) value).text() + "'";
+        return "'" + (value instanceof Scalar s ? s.text() : value) + "'";
     }
 }
