@@ -130,6 +130,21 @@ public final class ConsoleClient {
         return found.get();
     }
 
+    /** Every audit entry about a subject (e.g. a deployment id), in chain order, paging through GET /api/audit. */
+    public List<Map<String, Object>> auditAbout(String subject) {
+        List<Map<String, Object>> about = new java.util.ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<Map<String, Object>> page = read(get("/api/audit?limit=1000&after=" + after).body(),
+                    new TypeReference<List<Map<String, Object>>>() { });
+            if (page.isEmpty()) {
+                return about;
+            }
+            page.stream().filter(e -> subject.equals(e.get("subject"))).forEach(about::add);
+            after = ((Number) page.getLast().get("id")).longValue();
+        }
+    }
+
     public void react(String user, String messageId, String emoji) {
         expect(204, send("POST", "/console/api/reactions", Map.of("user", user, "messageId", messageId, "emoji", emoji)));
     }

@@ -19,6 +19,7 @@ public final class TestCatalog {
     public static final String RUN = "t" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
     static final int STAGING_POOL = 24;
     static final int PRODUCTION_POOL = 40;
+    static final int GUARDED_POOL = 4;
     /** The demo's checklist for high-risk production changes (seed 001's pre-deployment checklist). */
     public static final List<String> HIGH_RISK_CHECKLIST = List.of("backup-confirmed", "clinical-sign-off-filed",
             "stakeholders-notified", "rollback-plan-reviewed");
@@ -29,6 +30,7 @@ public final class TestCatalog {
     public static final String SECRET = "pw-" + RUN + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     private static final AtomicInteger nextStaging = new AtomicInteger();
     private static final AtomicInteger nextProduction = new AtomicInteger();
+    private static final AtomicInteger nextGuarded = new AtomicInteger();
     private static Path file;
 
     private TestCatalog() {
@@ -53,6 +55,18 @@ public final class TestCatalog {
             throw new IllegalStateException("raise TestCatalog.PRODUCTION_POOL");
         }
         return RUN + "-p" + n;
+    }
+
+    /**
+     * An environment no other test uses, with the demo's production policy and, in addition, sign-off
+     * by 1 devops-lead for a rollback even within the rollback rule ({@code rollback: {approvals: …}}).
+     */
+    public static String guardedEnvironment() {
+        int n = nextGuarded.incrementAndGet();
+        if (n > GUARDED_POOL) {
+            throw new IllegalStateException("raise TestCatalog.GUARDED_POOL");
+        }
+        return RUN + "-g" + n;
     }
 
     private static EngineProxy flaky;
@@ -82,6 +96,7 @@ public final class TestCatalog {
         return IntStream.rangeClosed(1, STAGING_POOL).mapToObj(i -> RUN + "-s" + i)
                 .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
                     IntStream.rangeClosed(1, PRODUCTION_POOL).forEach(i -> l.add(RUN + "-p" + i));
+                    IntStream.rangeClosed(1, GUARDED_POOL).forEach(i -> l.add(RUN + "-g" + i));
                     return l;
                 }));
     }
@@ -92,7 +107,8 @@ public final class TestCatalog {
         }
         StringBuilder y = new StringBuilder("environments:\n");
         for (String env : allEnvironments()) {
-            y.append("  ").append(env).append(": {network: ").append(network(env)).append("}\n");
+            y.append("  ").append(env).append(": {network: ").append(network(env))
+                    .append(env.startsWith(RUN + "-g") ? ", rollback: {approvals: {devops-lead: 1}}" : "").append("}\n");
         }
         y.append("  ").append(flakyEnvironment()).append(": {network: ").append(network(flakyEnvironment()))
                 .append(", engine: \"").append(flakyEngine().endpoint()).append("\"}\n");
@@ -109,6 +125,9 @@ public final class TestCatalog {
                     strategy: rolling
                     replicas: 2
                     health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                  steady:
+                    image: vitals-demo/backend
+                    health: {interval: 2s, timeout: 10s, retries: 5, gate-timeout: 60s}
                   legacy:
                     image: vitals-demo/backend
                     strategy: recreate
@@ -152,8 +171,13 @@ public final class TestCatalog {
                   frank: [devops-lead, clinical-approver]
                 policies:
                 """);
-        for (int i = 1; i <= PRODUCTION_POOL; i++) {
-            String env = RUN + "-p" + i;
+        for (String env : allEnvironments().stream().filter(e -> e.startsWith(RUN + "-s")).toList()) {
+            y.append("  - {environment: ").append(env).append(", approvals: {}}\n");
+        }
+        for (String env : List.of(flakyEnvironment(), deadEnvironment())) {
+            y.append("  - {environment: ").append(env).append(", approvals: {}}\n");
+        }
+        for (String env : allEnvironments().stream().filter(e -> !e.startsWith(RUN + "-s")).toList()) {
             y.append("  - {environment: ").append(env).append(", risk: [low, medium], approvals: {approver: 1}}\n");
             y.append("  - {environment: ").append(env).append(", risk: high, approvals: {devops-lead: 1,"
                     + " clinical-approver: 1}, maintenance-window: true, checklist: [" + String.join(", ", HIGH_RISK_CHECKLIST)

@@ -70,13 +70,15 @@ class SignOffStatus {
         }
     }
 
+    /** A deploy's environment × risk policy; a rollback (within the rollback rule) its environment's rollback sign-off. */
     Policy policy(Deployment d) {
-        return catalog.policy(d.environment(), d.risk());
+        return d.kind() == Deployment.Kind.ROLLBACK ? catalog.rollbackPolicy(d.environment())
+                : catalog.policy(d.environment(), d.risk());
     }
 
     boolean required(Deployment d) {
         Policy p = policy(d);
-        return d.kind() == Deployment.Kind.DEPLOY && (p.needsApproval() || !p.checklist().isEmpty());
+        return p.needsApproval() || !p.checklist().isEmpty();
     }
 
     State of(Deployment d) {

@@ -43,15 +43,62 @@ public record Catalog(
                 : environments.values().iterator().next();
     }
 
-    /** The policy for an environment and risk; a catalog without a matching entry needs no approval. */
+    /**
+     * The policy for an environment and risk. The loader refuses a catalog where any environment × risk
+     * has none or more than one, so there is always exactly one: policy fails closed.
+     */
     public Policy policy(String environment, Risk risk) {
         return policies.stream()
                 .filter(p -> p.environment().equals(environment) && p.risks().contains(risk))
                 .findFirst()
-                .orElse(new Policy(environment, Set.of(risk), Map.of(), false, List.of()));
+                .orElseThrow(() -> new IllegalStateException("no policy for " + environment + " × " + risk.word()));
     }
 
-    public record Environment(String name, EngineEndpoint engine, String network, Channels channels) {
+    /**
+     * The sign-off a rollback within the rollback rule needs in an environment (back to a version that
+     * SUCCEEDED there, by the same digest): its {@code rollback: {approvals: …}}, by default none.
+     */
+    public Policy rollbackPolicy(String environment) {
+        Environment env = environments.get(environment);
+        return new Policy(environment, Set.of(), env == null ? Map.of() : env.rollbackApprovals(), false, List.of());
+    }
+
+    /**
+     * The lowest risk a deploy of the service to the environment may declare, and why: the higher of
+     * the environment's and the service's {@code min-risk}; a service with a migration hook is high
+     * unless it sets its own (seed 000: schema changes are high-risk). {@code why} is null with no floor.
+     */
+    public RiskFloor riskFloor(String service, String environment) {
+        List<RiskFloor> floors = new java.util.ArrayList<>();
+        Environment env = environments.get(environment);
+        if (env != null) {
+            env.minRisk().ifPresent(r -> floors.add(new RiskFloor(r, environment + " sets min-risk: " + r.word())));
+        }
+        Service s = services.get(service);
+        if (s != null && s.minRisk().isPresent()) {
+            floors.add(new RiskFloor(s.minRisk().get(), service + " sets min-risk: " + s.minRisk().get().word()));
+        } else if (s != null && s.hooks().migration().isPresent()) {
+            floors.add(new RiskFloor(Risk.HIGH, service + " has a migration hook, and schema changes are high-risk"
+                    + " (set min-risk on the service to say otherwise)"));
+        }
+        Risk top = floors.stream().map(RiskFloor::risk).max(Risk::compareTo).orElse(Risk.LOW);
+        List<String> why = floors.stream().filter(f -> f.risk() == top).map(RiskFloor::why).toList();
+        return new RiskFloor(top, why.isEmpty() ? null : String.join("; ", why));
+    }
+
+    /** A minimum risk and the catalog's reason for it (null when there is no floor beyond low). */
+    public record RiskFloor(Risk risk, String why) {
+    }
+
+    /**
+     * An environment. {@code minRisk}: the lowest risk a deploy there may declare; {@code rollbackApprovals}:
+     * the sign-off a rollback within the rollback rule needs there (empty: none).
+     */
+    public record Environment(String name, EngineEndpoint engine, String network, Channels channels,
+                              Optional<Risk> minRisk, Map<String, Integer> rollbackApprovals) {
+        public Environment(String name, EngineEndpoint engine, String network, Channels channels) {
+            this(name, engine, network, channels, Optional.empty(), Map.of());
+        }
     }
 
     /**
@@ -92,7 +139,8 @@ public record Catalog(
             Map<String, String> labels,
             Hooks hooks,
             int deployOrder,
-            Resources resources) {
+            Resources resources,
+            Optional<Risk> minRisk) {
 
         public String imageRef(String version) {
             return image + ":" + version;

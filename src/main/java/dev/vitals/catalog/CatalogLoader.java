@@ -31,10 +31,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /** Reads and validates {@code vitals.yml}. Every rule failure names the file, the path and the fix. */
 public final class CatalogLoader {
@@ -50,15 +50,18 @@ public final class CatalogLoader {
     public static Catalog load(Path file) {
         Object raw;
         try (Reader reader = Files.newBufferedReader(file)) {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            raw = new Yaml(new SafeConstructor(options)).load(reader);
+            // YAML 1.2 core schema, composed to nodes only: scalars keep their text (see YamlNode.Scalar).
+            LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).setSchema(new CoreSchema())
+                    .setAllowDuplicateKeys(false).setMaxAliasesForCollections(50).build();
+            raw = new Compose(settings).composeReader(reader).map(node -> YamlNode.tree(file, node)).orElse(null);
         } catch (NoSuchFileException e) {
             throw new CatalogException(file + ": file not found. Set VITALS_CATALOG to the path of your vitals.yml"
                     + " (the demo catalog is deploy/demo/vitals.yml).");
-        } catch (MarkedYAMLException e) {
-            throw new CatalogException(file + ": line " + (e.getProblemMark().getLine() + 1) + ": not valid YAML: "
-                    + e.getProblem());
+        } catch (MarkedYamlEngineException e) {
+            throw new CatalogException(file + ": line " + e.getProblemMark().map(m -> m.getLine() + 1).orElse(0)
+                    + ": not valid YAML: " + e.getProblem());
+        } catch (CatalogException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new CatalogException(file + ": cannot be read: " + e.getMessage());
         }
@@ -72,12 +75,21 @@ public final class CatalogLoader {
         root.map(Set.of("environments", "services", "users", "roles", "policies",
                 "defaults", "deploy", "maintenance", "monitoring", "local-images"));
 
+        Set<String> roleNames = new LinkedHashSet<>(BUILT_IN_ROLES);
+        Map<String, RoleMapping> roles = new LinkedHashMap<>();
+        root.get("roles").map().forEach((name, node) -> {
+            checkName(node, name, "role");
+            roleNames.add(name);
+            Map<String, YamlNode> r = node.map(Set.of("discord"));
+            roles.put(name, new RoleMapping(name, r.containsKey("discord") ? r.get("discord").strings() : List.of()));
+        });
+
         Map<String, Environment> environments = new LinkedHashMap<>();
         YamlNode envs = root.get("environments");
         if (envs.map().isEmpty()) {
             throw envs.error("at least one environment is required, e.g. staging: {network: vitals-staging}");
         }
-        envs.map().forEach((name, node) -> environments.put(checkName(node, name, "environment"), environment(name, node)));
+        envs.map().forEach((name, node) -> environments.put(checkName(node, name, "environment"), environment(name, node, roleNames)));
 
         Resources defaultResources = ResourceLimits.read(root.get("defaults").get("resources"), Resources.SAFE_DEFAULTS);
         Map<String, Service> services = new LinkedHashMap<>();
@@ -87,15 +99,6 @@ public final class CatalogLoader {
         }
         svcs.map().forEach((name, node) -> services.put(checkName(node, name, "service"),
                 service(name, node, defaultResources)));
-
-        Set<String> roleNames = new LinkedHashSet<>(BUILT_IN_ROLES);
-        Map<String, RoleMapping> roles = new LinkedHashMap<>();
-        root.get("roles").map().forEach((name, node) -> {
-            checkName(node, name, "role");
-            roleNames.add(name);
-            Map<String, YamlNode> r = node.map(Set.of("discord"));
-            roles.put(name, new RoleMapping(name, r.containsKey("discord") ? r.get("discord").strings() : List.of()));
-        });
 
         Map<String, User> users = new TreeMap<>();
         root.get("users").map().forEach((name, node) -> {
@@ -113,6 +116,7 @@ public final class CatalogLoader {
         for (YamlNode p : root.get("policies").list()) {
             policies.add(policy(p, environments.keySet(), roleNames));
         }
+        requireOnePolicyEach(root.get("policies"), environments.keySet(), policies);
 
         YamlNode deployNode = root.get("deploy");
         deployNode.map(Set.of("verify-stable", "hot-standby", "keep-stopped", "step-timeout"));
@@ -179,8 +183,8 @@ public final class CatalogLoader {
         return role;
     }
 
-    private static Environment environment(String name, YamlNode node) {
-        node.map(Set.of("engine", "api-version", "network", "channels"));
+    private static Environment environment(String name, YamlNode node, Set<String> roleNames) {
+        node.map(Set.of("engine", "api-version", "network", "channels", "min-risk", "rollback"));
         String network = node.get("network").string("vitals-" + name);
         if (!Names.isName(network)) {
             throw node.get("network").error("'" + network + "' is not a valid network name: " + Names.NAME_RULE);
@@ -190,12 +194,19 @@ public final class CatalogLoader {
         ch.map(Set.of("deploys", "announcements", "incidents"));
         Channels channels = new Channels(ch.get("deploys").string("deploys"),
                 ch.get("announcements").string("announcements"), ch.get("incidents").string("incidents"));
-        return new Environment(name, engine, network, channels);
+        YamlNode rollback = node.get("rollback");
+        rollback.map(Set.of("approvals"));
+        if (!rollback.isMissing() && rollback.get("approvals").isMissing()) {
+            throw rollback.get("approvals").error("is required: the sign-off a rollback within the rollback rule needs"
+                    + " here, e.g. {devops-lead: 1}; write approvals: {} when it needs none");
+        }
+        return new Environment(name, engine, network, channels, minRisk(node.get("min-risk")),
+                approvals(rollback.get("approvals"), roleNames));
     }
 
     private static Service service(String name, YamlNode node, Resources defaultResources) {
         node.map(Set.of("image", "strategy", "replicas", "port", "health", "env", "volumes", "labels", "hooks",
-                "deploy-order", "resources"));
+                "deploy-order", "resources", "min-risk"));
         String image = node.get("image").string();
         if (!Names.REPOSITORY.matcher(image).matches()) {
             throw node.get("image").error("expected an image repository without a tag, such as"
@@ -220,7 +231,7 @@ public final class CatalogLoader {
         return new Service(name, image, strategy, replicas, node.get("port").integer(8080, 1, 65535), health,
                 SecretReferences.PROCESS.resolvedMap(node.get("env")), node.get("volumes").isMissing() ? List.of() : node.get("volumes").strings(),
                 node.get("labels").stringMap(), hooks, node.get("deploy-order").integer(100, 0, 10_000),
-                ResourceLimits.read(node.get("resources"), defaultResources));
+                ResourceLimits.read(node.get("resources"), defaultResources), minRisk(node.get("min-risk")));
     }
 
     private static WatchPhase watchPhase(YamlNode n) {
@@ -279,14 +290,64 @@ public final class CatalogLoader {
                 risks.add(Risk.parse(r).orElseThrow(() -> riskNode.error("expected low, medium or high, got '" + r + "'")));
             }
         }
+        if (node.get("approvals").isMissing()) {
+            throw node.get("approvals").error("is required: the sign-off this environment × risk needs, e.g."
+                    + " {approver: 1}; write approvals: {} when it needs none");
+        }
+        return new Policy(env, Set.copyOf(risks), approvals(node.get("approvals"), roleNames),
+                node.get("maintenance-window").bool(false),
+                node.get("checklist").isMissing() ? List.of() : node.get("checklist").strings());
+    }
+
+    private static Map<String, Integer> approvals(YamlNode node, Set<String> roleNames) {
         Map<String, Integer> approvals = new LinkedHashMap<>();
-        node.get("approvals").map().forEach((role, n) -> {
+        node.map().forEach((role, n) -> {
             if (!roleNames.contains(role)) {
                 throw n.error("unknown role '" + role + "'; known roles: " + String.join(", ", roleNames));
             }
             approvals.put(role, n.integer(1, 0, 10));
         });
-        return new Policy(env, Set.copyOf(risks), Map.copyOf(approvals), node.get("maintenance-window").bool(false),
-                node.get("checklist").isMissing() ? List.of() : node.get("checklist").strings());
+        return Map.copyOf(approvals);
+    }
+
+    private static Optional<Risk> minRisk(YamlNode node) {
+        return Optional.ofNullable(node.oneOf("one of", Risk::parse, "low, medium, high", null));
+    }
+
+    /**
+     * Policy fails closed: every environment × risk must be covered by exactly one policy, so none is
+     * left without sign-off by omission and none is decided by whichever entry happens to come first.
+     */
+    private static void requireOnePolicyEach(YamlNode node, Set<String> environments, List<Policy> policies) {
+        List<String> missing = new ArrayList<>();
+        List<String> overlapping = new ArrayList<>();
+        for (String env : environments) {
+            for (Risk risk : Risk.values()) {
+                List<String> covering = new ArrayList<>();
+                for (int i = 0; i < policies.size(); i++) {
+                    if (policies.get(i).environment().equals(env) && policies.get(i).risks().contains(risk)) {
+                        covering.add(node.path() + "[" + i + "]");
+                    }
+                }
+                if (covering.isEmpty()) {
+                    missing.add(env + " × " + risk.word());
+                } else if (covering.size() > 1) {
+                    overlapping.add(env + " × " + risk.word() + " (" + String.join(", ", covering) + ")");
+                }
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            problems.add("no policy for " + String.join(", ", missing));
+        }
+        if (!overlapping.isEmpty()) {
+            problems.add("more than one policy for " + String.join(", ", overlapping));
+        }
+        if (!problems.isEmpty()) {
+            throw node.error(String.join("; ", problems) + ". Every environment × risk needs exactly one policy;"
+                    + " write approvals: {} where no sign-off is needed, e.g. - {environment: "
+                    + (missing.isEmpty() ? environments.iterator().next() : missing.getFirst().split(" × ")[0])
+                    + ", risk: [low, medium, high], approvals: {}}");
+        }
     }
 }

@@ -3,7 +3,10 @@ package dev.vitals.catalog;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Risk of a change, as the requester declares it; policies are keyed by environment and risk. */
+/**
+ * Risk of a change, as the requester declares it (never below the catalog's floor for the service and
+ * environment); policies are keyed by environment and risk. Ordered from low to high.
+ */
 public enum Risk {
     LOW, MEDIUM, HIGH;
 

@@ -42,7 +42,7 @@ final class SecretReferences {
     }
 
     String resolved(YamlNode node) {
-        String raw = node.string();
+        String raw = node.text();
         Matcher m = REFERENCE.matcher(raw);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

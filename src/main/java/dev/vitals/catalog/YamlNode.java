@@ -1,20 +1,94 @@
 package dev.vitals.catalog;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * A value read from the catalog file together with where it was found, so that every error can say
  * {@code vitals.yml: services.backend.health.interval: expected ...}.
+ *
+ * <p>The value is a {@code Map<String, Object>}, a {@code List<Object>}, a {@link Scalar} or null
+ * (absent, or YAML's null). Scalars keep the text exactly as written, with the type YAML 1.2's core
+ * schema gives it: {@code 0123}, {@code on} or {@code 2024-01-15} are only ever read as that text, and
+ * a number or a boolean is one only where the catalog expects one.
  */
 record YamlNode(Path file, String path, Object value) {
+
+    /** A scalar as written: its text and what YAML 1.2's core schema reads it as. */
+    record Scalar(String text, Type type) {
+        enum Type { STRING, INTEGER, FLOAT, BOOLEAN, NULL }
+    }
+
+    /** The tree of a composed YAML document: mappings, sequences and {@link Scalar}s, or null for none. */
+    static Object tree(Path file, Node node) {
+        return tree(file, node, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private static Object tree(Path file, Node node, Set<Node> open) {
+        if (node instanceof ScalarNode s) {
+            Scalar scalar = new Scalar(s.getValue(), type(s.getTag()));
+            return scalar.type() == Scalar.Type.NULL ? null : scalar;
+        }
+        if (!open.add(node)) {
+            throw new CatalogException(file + ": line " + line(node) + ": a recursive alias; write the value out");
+        }
+        try {
+            if (node instanceof SequenceNode seq) {
+                List<Object> out = new ArrayList<>();
+                seq.getValue().forEach(item -> out.add(tree(file, item, open)));
+                return Collections.unmodifiableList(out);
+            }
+            MappingNode map = (MappingNode) node;
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (NodeTuple t : map.getValue()) {
+                if (!(t.getKeyNode() instanceof ScalarNode key)) {
+                    throw new CatalogException(file + ": line " + line(t.getKeyNode())
+                            + ": a key must be a plain word, not a list or mapping");
+                }
+                if (out.containsKey(key.getValue())) {
+                    throw new CatalogException(file + ": line " + line(key) + ": duplicate key '" + key.getValue()
+                            + "'; each key may appear once in a mapping");
+                }
+                out.put(key.getValue(), tree(file, t.getValueNode(), open));
+            }
+            return Collections.unmodifiableMap(out);
+        } finally {
+            open.remove(node);
+        }
+    }
+
+    private static Scalar.Type type(Tag tag) {
+        if (Tag.INT.equals(tag)) {
+            return Scalar.Type.INTEGER;
+        }
+        if (Tag.FLOAT.equals(tag)) {
+            return Scalar.Type.FLOAT;
+        }
+        if (Tag.BOOL.equals(tag)) {
+            return Scalar.Type.BOOLEAN;
+        }
+        return Tag.NULL.equals(tag) ? Scalar.Type.NULL : Scalar.Type.STRING;
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+    }
 
     CatalogException error(String expectation) {
         String where = path.isEmpty() ? "" : path + ": ";
@@ -84,7 +158,7 @@ record YamlNode(Path file, String path, Object value) {
         if (value instanceof Map || value instanceof List) {
             throw error("expected a single value, got " + describe());
         }
-        return String.valueOf(value);
+        return value instanceof Scalar s ? s.text() : String.valueOf(value);
     }
 
     String string(String fallback) {
@@ -107,27 +181,40 @@ record YamlNode(Path file, String path, Object value) {
         if (value == null) {
             return fallback;
         }
-        if (!(value instanceof Integer i) || i < min || i > max) {
+        BigInteger n = value instanceof Scalar s && s.type() == Scalar.Type.INTEGER ? wholeNumber(s.text()) : null;
+        if (n == null || n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
             throw error("expected a whole number from " + min + " to " + max + ", got " + describe());
         }
-        return i;
+        return n.intValueExact();
+    }
+
+    /** YAML 1.2 core integers: decimal, {@code 0o17} octal, {@code 0x1F} hex. */
+    private static BigInteger wholeNumber(String text) {
+        String t = text.startsWith("+") ? text.substring(1) : text;
+        if (t.startsWith("0o")) {
+            return new BigInteger(t.substring(2), 8);
+        }
+        if (t.startsWith("0x")) {
+            return new BigInteger(t.substring(2), 16);
+        }
+        return new BigInteger(t);
     }
 
     boolean bool(boolean fallback) {
         if (value == null) {
             return fallback;
         }
-        if (!(value instanceof Boolean b)) {
+        if (!(value instanceof Scalar s) || s.type() != Scalar.Type.BOOLEAN) {
             throw error("expected true or false, got " + describe());
         }
-        return b;
+        return Boolean.parseBoolean(s.text());
     }
 
     Duration duration(Duration fallback) {
         if (value == null) {
             return fallback;
         }
-        return DurationText.parse(String.valueOf(value))
+        return DurationText.parse(string())
                 .orElseThrow(() -> error("expected " + DurationText.RULE + ", got " + describe()));
     }
 
@@ -139,16 +226,29 @@ record YamlNode(Path file, String path, Object value) {
     }
 
     List<String> strings() {
-        if (value instanceof String s) {
-            return List.of(s);
+        if (value instanceof Scalar s) {
+            return List.of(s.text());
         }
         return list().stream().map(YamlNode::string).toList();
     }
 
+    /**
+     * A mapping of names to text, as written: {@code PIN: 0123} is "0123", {@code DEBUG: on} is "on",
+     * {@code SINCE: 2024-01-15} is "2024-01-15" (see {@link #text()}).
+     */
     Map<String, String> stringMap() {
         Map<String, String> out = new LinkedHashMap<>();
-        map().forEach((k, v) -> out.put(k, v.string()));
+        map().forEach((k, v) -> out.put(k, v.text()));
         return out;
+    }
+
+    /** A value meant as text, exactly as written; one YAML reads as none (empty, ~, null) is refused, not guessed. */
+    String text() {
+        if (isMissing()) {
+            throw error("has no value (YAML reads an empty value, ~ and null as none); quote the text you mean,"
+                    + " e.g. \"\" or \"null\"");
+        }
+        return string();
     }
 
     String describe() {
@@ -161,6 +261,6 @@ record YamlNode(Path file, String path, Object value) {
         if (value instanceof List) {
             return "a list";
         }
-        return "'" + value + "'";
+        return "'" + (value instanceof Scalar s ? s.text() : value) + "'";
     }
 }

@@ -7,6 +7,8 @@ import java.time.Instant;
 /**
  * One request to put a version of a service into an environment, or to roll it back. The image
  * digest is what the tag pointed at when the request was made; only that digest is ever started.
+ * {@code rule} says, in words, which rule decided its sign-off when that is not the plain policy
+ * (e.g. a rollback within the rollback rule, or a rollback that became a deploy); null otherwise.
  */
 public record Deployment(
         String id,
@@ -29,20 +31,21 @@ public record Deployment(
         String detail,
         Instant createdAt,
         Instant updatedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String rule) {
 
     public enum Kind { DEPLOY, ROLLBACK }
 
     Deployment with(DeploymentStatus newStatus, String newDetail, Instant at) {
         return new Deployment(id, kind, service, environment, version, image, imageDigest, risk, strategy, newStatus,
                 requestedBy, reason, notBefore, previousVersion, cardChannel, cardMessage, threadId, newDetail,
-                createdAt, at, newStatus.terminal() ? at : finishedAt);
+                createdAt, at, newStatus.terminal() ? at : finishedAt, rule);
     }
 
     Deployment withChat(String channel, String message, String thread) {
         return new Deployment(id, kind, service, environment, version, image, imageDigest, risk, strategy, status,
                 requestedBy, reason, notBefore, previousVersion, channel, message, thread, detail, createdAt,
-                updatedAt, finishedAt);
+                updatedAt, finishedAt, rule);
     }
 
     public String shortDigest() {

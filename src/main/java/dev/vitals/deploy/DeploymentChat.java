@@ -106,6 +106,9 @@ class DeploymentChat {
         if (d.reason() != null && !d.reason().isBlank()) {
             lines.add("Reason: " + UserText.quoted(d.reason()));
         }
+        if (d.rule() != null) {
+            lines.add(d.rule());
+        }
         if (d.notBefore() != null && d.status() == DeploymentStatus.SCHEDULED) {
             lines.add("Scheduled for " + d.notBefore());
         }

@@ -18,6 +18,14 @@ final class DeploymentCommands {
     private DeploymentCommands() {
     }
 
+    private static String next(Deployment d) {
+        return switch (d.status()) {
+            case PENDING_APPROVAL -> "It waits for sign-off: see the card.";
+            case SCHEDULED -> "It is scheduled for " + d.notBefore() + ".";
+            default -> "It is " + d.status() + "; follow it in the card's thread.";
+        };
+    }
+
     @Component
     static class Deploy implements CommandHandler<Command.Deploy> {
         private final Deployments deployments;
@@ -36,16 +44,13 @@ final class DeploymentCommands {
             String env = c.environment().orElse(catalog.defaultEnvironment().name());
             try {
                 Deployment d = deployments.request(new Deployments.Request(c.service(), c.version(), env,
-                        c.risk().orElse(catalog.defaults().risk()), c.reason().orElse(null), c.at().orElse(null),
-                        caller.name()));
-                String next = switch (d.status()) {
-                    case PENDING_APPROVAL -> "It waits for sign-off: see the card.";
-                    case SCHEDULED -> "It is scheduled for " + d.notBefore() + ".";
-                    default -> "It is " + d.status() + "; follow it in the card's thread.";
-                };
+                        c.risk().orElse(null), c.reason().orElse(null), c.at().orElse(null), caller.name()));
+                String raised = c.risk().isPresent() ? ""
+                        : RiskRule.raisedBecause(catalog, d.service(), d.environment(), d.risk());
                 return Reply.text("Deployment " + d.id() + ": " + d.service() + " " + d.version() + " → "
-                        + d.environment() + " (" + d.strategy().word() + ", risk " + d.risk().word() + ", "
-                        + d.shortDigest() + "). " + next);
+                        + d.environment() + " (" + d.strategy().word() + ", risk " + d.risk().word()
+                        + (raised.isEmpty() ? "" : " — the floor here: " + raised) + ", " + d.shortDigest() + "). "
+                        + next(d));
             } catch (DeploymentRefused e) {
                 return Reply.text("Cannot deploy " + c.service() + " " + c.version() + " to " + env + ": "
                         + e.getMessage());
@@ -72,9 +77,14 @@ final class DeploymentCommands {
             try {
                 Deployment d = deployments.rollback(new Deployments.RollbackRequest(c.service(), env,
                         c.toVersion().orElse(null), c.reason().orElse(null), caller.name()));
+                if (d.kind() == Deployment.Kind.DEPLOY) {
+                    return Reply.text("The rollback of " + d.service() + " in " + d.environment() + " to " + d.version()
+                            + " became deployment " + d.id() + " (risk " + d.risk().word() + ", " + d.shortDigest()
+                            + "): " + d.rule() + ". " + next(d));
+                }
                 return Reply.text("Rollback " + d.id() + ": " + d.service() + " in " + d.environment() + " back to "
-                        + d.version() + (d.previousVersion() == null ? "" : " from " + d.previousVersion())
-                        + ". Follow it in the card's thread.");
+                        + d.version() + (d.previousVersion() == null ? "" : " from " + d.previousVersion()) + ". "
+                        + d.rule() + ". " + next(d));
             } catch (DeploymentRefused e) {
                 return Reply.text("Cannot roll back " + c.service() + " in " + env + ": " + e.getMessage());
             }

@@ -29,12 +29,12 @@ class DeploymentStore {
         jdbc.sql("""
                         INSERT INTO deployment (id, kind, service, environment, version, image, image_digest, risk,
                           strategy, status, requested_by, reason, not_before, previous_version, card_channel,
-                          card_message, thread_id, detail, created_at, updated_at, finished_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                          card_message, thread_id, detail, created_at, updated_at, finished_at, rule)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(d.id(), d.kind().name(), d.service(), d.environment(), d.version(), d.image(), d.imageDigest(),
                         d.risk().name(), d.strategy().name(), d.status().name(), d.requestedBy(), d.reason(),
                         ts(d.notBefore()), d.previousVersion(), d.cardChannel(), d.cardMessage(), d.threadId(),
-                        d.detail(), ts(d.createdAt()), ts(d.updatedAt()), ts(d.finishedAt()))
+                        d.detail(), ts(d.createdAt()), ts(d.updatedAt()), ts(d.finishedAt()), d.rule())
                 .update();
     }
 
@@ -184,7 +184,7 @@ class DeploymentStore {
                 rs.getString("requested_by"), rs.getString("reason"), instant(rs, "not_before"),
                 rs.getString("previous_version"), rs.getString("card_channel"), rs.getString("card_message"),
                 rs.getString("thread_id"), rs.getString("detail"), instant(rs, "created_at"),
-                instant(rs, "updated_at"), instant(rs, "finished_at"));
+                instant(rs, "updated_at"), instant(rs, "finished_at"), rs.getString("rule"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

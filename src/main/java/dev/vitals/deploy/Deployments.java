@@ -79,13 +79,20 @@ public class Deployments {
         chat.say(d, line);
     }
 
+    /** A deploy as asked; {@code risk} null = not given (the catalog's floor or default applies). */
     record Request(String service, String version, String environment, Risk risk, String reason, Instant at,
                    String requestedBy) {
     }
 
     Deployment request(Request r) {
+        return request(r, null);
+    }
+
+    /** A deploy; {@code rule}, when given, says on its card and in the audit why it is one (see RollbackRule). */
+    private Deployment request(Request r, String rule) {
         Service service = catalog.services().get(r.service());
         Environment env = catalog.environments().get(r.environment());
+        Risk risk = RiskRule.effective(catalog, service.name(), env.name(), r.risk());
         String imageRef = service.imageRef(r.version());
         Optional<ContainerRuntime.ImageInfo> image;
         List<ContainerInfo> serving;
@@ -105,12 +112,12 @@ public class Deployments {
         Instant now = clock.instant();
         String previous = serving.isEmpty() ? null : LiveVersions.versionOf(serving.getFirst());
         Deployment draft = new Deployment(store.nextId(), Deployment.Kind.DEPLOY, service.name(), env.name(),
-                r.version(), imageRef, image.get().id(), r.risk(), service.strategy(), DeploymentStatus.APPROVED,
-                r.requestedBy(), r.reason(), r.at(), previous, null, null, null, null, now, now, null);
+                r.version(), imageRef, image.get().id(), risk, service.strategy(), DeploymentStatus.APPROVED,
+                r.requestedBy(), r.reason(), r.at(), previous, null, null, null, rule, now, now, null, rule);
         boolean needsSignOff = gates.stream().anyMatch(g -> g.required(draft));
         DeploymentStatus initial = needsSignOff ? DeploymentStatus.PENDING_APPROVAL
                 : r.at() != null && r.at().isAfter(now) ? DeploymentStatus.SCHEDULED : DeploymentStatus.APPROVED;
-        Deployment d = draft.with(initial, null, now);
+        Deployment d = draft.with(initial, rule, now);
         store.insert(d);
         d = chat.open(d);
         lifecycle.announceNew(d);
@@ -187,8 +194,7 @@ public class Deployments {
      * approval lapsed or was withdrawn meanwhile, or it was rejected) goes back to waiting instead.
      */
     DeploymentLifecycle.Start start(Deployment d, String actor) {
-        if (d.kind() == Deployment.Kind.DEPLOY && gates.stream().anyMatch(g -> g.required(d))
-                && !gates.stream().allMatch(g -> g.cleared(d))) {
+        if (gates.stream().anyMatch(g -> g.required(d)) && !gates.stream().allMatch(g -> g.cleared(d))) {
             Optional<Deployment> back = lifecycle.move(d, DeploymentStatus.PENDING_APPROVAL, "vitals",
                     "its sign-off no longer holds (an approval lapsed or was withdrawn); it waits for sign-off again");
             return new DeploymentLifecycle.Start.MovedOn(back.orElseGet(() -> store.find(d.id()).orElse(d)));
@@ -207,7 +213,7 @@ public class Deployments {
             List<ContainerInfo> previous = live.live(env, service).stream()
                     .sorted(Comparator.comparing(ContainerInfo::name)).toList();
             Run run = new Run(r, env, service, previous, line -> chat.say(r, line));
-            runner.launch(run, steps.deploy(run), 0);
+            runner.launch(run, r.kind() == Deployment.Kind.ROLLBACK ? rollbackPlan(run) : steps.deploy(run), 0);
         } catch (RuntimeException e) {
             // RUNNING with its lock but no pipeline: reconciliation brings it to a safe end.
             chat.say(r, "⚠️ " + r.id() + " could not begin (" + e.getMessage() + "); Vitals brings it to a safe end"
@@ -255,7 +261,9 @@ public class Deployments {
 
     /**
      * Rolls back to the previous (or the named) version: a switch only when it still runs as hot
-     * standby, a start + health gate + switch of a kept container, else a redeploy of its digest.
+     * standby, a start + health gate + switch of a kept container, else a redeploy of its digest. Within
+     * the rollback rule (see {@link RollbackRule}) it needs no sign-off unless the environment asks for
+     * it; otherwise it becomes a deploy of that version under the environment's policy.
      */
     Deployment rollback(RollbackRequest r) {
         Service service = catalog.services().get(r.service());
@@ -276,61 +284,81 @@ public class Deployments {
         if (target.equals(current)) {
             throw new DeploymentRefused(service.name() + " in " + env.name() + " already runs " + target + ".");
         }
-        List<ContainerInfo> kept = managed.stream()
-                .filter(c -> LiveVersions.versionOf(c).equals(target) && !c.servesAs(env.network(), service.name()))
-                .sorted(Comparator.comparing(ContainerInfo::running).reversed()
-                        .thenComparing(LiveVersions.NEWEST_FIRST))
-                .toList();
-        Optional<Deployment> earlier = store.search(service.name(), env.name(), null, 200).stream()
-                .filter(d -> d.version().equals(target) && d.status() == DeploymentStatus.SUCCEEDED).findFirst();
-        String digest;
+        List<ContainerInfo> kept = kept(managed, env, service, target);
+        List<Deployment> succeeded = store.search(service.name(), env.name(), DeploymentStatus.SUCCEEDED.name(), 200)
+                .stream().filter(d -> d.version().equals(target)).toList();
         String image = service.imageRef(target);
+        RollbackRule.Candidate runs;
         if (!kept.isEmpty()) {
-            digest = kept.getFirst().imageId();
-        } else if (earlier.isPresent()) {
-            digest = earlier.get().imageDigest();
+            runs = new RollbackRule.Candidate(kept.getFirst().imageId(), "the kept container " + kept.getFirst().name());
         } else {
-            digest = runtime.image(env.engine(), image).map(ContainerRuntime.ImageInfo::id)
+            // What the tag points at now; with the tag gone, the image that succeeded, if still on the engine.
+            runs = runtime.image(env.engine(), image).map(i -> new RollbackRule.Candidate(i.id(), "the tag " + image))
+                    .or(() -> succeeded.stream().filter(d -> runtime.image(env.engine(), d.imageDigest()).isPresent())
+                            .findFirst().map(d -> new RollbackRule.Candidate(d.imageDigest(), "the image of " + d.id())))
                     .orElseThrow(() -> new DeploymentRefused("Neither a kept container nor the image " + image
                             + " is on the engine for " + env.name() + "; nothing to roll back to."));
         }
+        Risk risk = RiskRule.effective(catalog, service.name(), env.name(), null);
+        Catalog.Policy deployPolicy = catalog.policy(env.name(), risk);
+        RollbackRule.Decision decision = RollbackRule.decide(target, env.name(), runs, succeeded,
+                catalog.rollbackPolicy(env.name()), deployPolicy.needsApproval() || !deployPolicy.checklist().isEmpty());
+        if (!decision.within()) {
+            return request(new Request(service.name(), target, env.name(), null, r.reason(), null, r.requestedBy()),
+                    decision.line());
+        }
         Instant now = clock.instant();
-        Deployment d = new Deployment(store.nextId(), Deployment.Kind.ROLLBACK, service.name(), env.name(), target,
-                image, digest, catalog.defaults().risk(), service.strategy(), DeploymentStatus.APPROVED,
-                r.requestedBy(), r.reason(), null, current, null, null, null, null, now, now, null);
+        Deployment draft = new Deployment(store.nextId(), Deployment.Kind.ROLLBACK, service.name(), env.name(), target,
+                image, runs.digest(), risk, service.strategy(), DeploymentStatus.APPROVED, r.requestedBy(), r.reason(),
+                null, current, null, null, null, decision.line(), now, now, null, decision.line());
+        boolean needsSignOff = gates.stream().anyMatch(g -> g.required(draft));
+        Deployment d = needsSignOff ? draft.with(DeploymentStatus.PENDING_APPROVAL, decision.line(), now) : draft;
         store.insert(d);
         d = chat.open(d);
         lifecycle.announceNew(d);
-        Deployment running;
-        switch (lifecycle.start(d, r.requestedBy())) {
-            case DeploymentLifecycle.Start.Running started -> running = started.deployment();
+        if (needsSignOff) {
+            return d;
+        }
+        return switch (start(d, r.requestedBy())) {
+            case DeploymentLifecycle.Start.Running started -> started.deployment();
+            case DeploymentLifecycle.Start.MovedOn movedOn -> movedOn.now();
             case DeploymentLifecycle.Start.LockHeld held -> {
                 String busy = busyMessage(d.service(), d.environment(), held.holder());
                 lifecycle.move(d, DeploymentStatus.CANCELLED, "vitals", busy);
                 throw new DeploymentRefused(busy);
             }
-            case DeploymentLifecycle.Start.MovedOn movedOn -> {
-                return movedOn.now();
-            }
-        }
-        List<ContainerInfo> previous = serving.stream().sorted(Comparator.comparing(ContainerInfo::name)).toList();
-        Run run = new Run(running, env, service, previous, line -> chat.say(running, line));
-        List<PipelineStep> plan;
-        if (!kept.isEmpty() && service.replicas() == 1) {
+        };
+    }
+
+    /** Containers of the target version kept off the traffic path, the running ones first, newest first. */
+    private static List<ContainerInfo> kept(List<ContainerInfo> managed, Environment env, Service service,
+                                            String target) {
+        return managed.stream()
+                .filter(c -> LiveVersions.versionOf(c).equals(target) && !c.servesAs(env.network(), service.name()))
+                .sorted(Comparator.comparing(ContainerInfo::running).reversed()
+                        .thenComparing(LiveVersions.NEWEST_FIRST))
+                .toList();
+    }
+
+    /**
+     * How a rollback that may start gets back: to a kept container of its digest (a switch only while it
+     * still runs, else start + health gate + switch), or a redeploy of its digest.
+     */
+    private List<PipelineStep> rollbackPlan(Run run) {
+        Deployment d = run.deployment;
+        List<ContainerInfo> kept = kept(live.managed(run.env, run.service), run.env, run.service, d.version()).stream()
+                .filter(c -> c.imageId().equals(d.imageDigest())).toList();
+        if (!kept.isEmpty() && run.service.replicas() == 1) {
             run.incoming.add(kept.getFirst().id());
             if (kept.getFirst().running()) {
-                chat.say(running, "↩ " + target + " is still running as hot standby: switching back.");
-                plan = steps.switchBack();
-            } else {
-                chat.say(running, "↩ starting the kept " + target + " container, then switching back.");
-                plan = steps.restartKept();
+                run.say("↩ " + d.version() + " is still running as hot standby: switching back.");
+                return steps.switchBack();
             }
-        } else {
-            chat.say(running, "↩ redeploying " + target + " (" + running.shortDigest() + ").");
-            plan = steps.redeploy(run);
+            run.say("↩ starting the kept " + d.version() + " container, then switching back.");
+            return steps.restartKept();
         }
-        runner.launch(run, plan, 0);
-        return running;
+        run.say("↩ redeploying " + d.version() + " (" + d.shortDigest() + ").");
+        return steps.redeploy(run);
     }
 
     private Optional<String> previousVersion(String service, String environment, String current) {

@@ -141,7 +141,8 @@ class Steps {
                                 + ". Approvals were for that digest only: request the deployment again.");
                     }
                 }
-                boolean policyWantsWindow = catalog.policy(d.environment(), d.risk()).maintenanceWindow();
+                boolean policyWantsWindow = d.kind() == Deployment.Kind.DEPLOY
+                        && catalog.policy(d.environment(), d.risk()).maintenanceWindow();
                 if ((d.strategy() == Strategy.RECREATE || policyWantsWindow)
                         && !windows.active(d.environment(), d.service(), clock.instant())) {
                     String why = d.strategy() == Strategy.RECREATE

@@ -135,17 +135,7 @@ class ApprovalSignOffTest extends VitalsIntegrationTest {
     }
 
     private List<Map<String, Object>> auditAbout(String subject) {
-        List<Map<String, Object>> about = new java.util.ArrayList<>();
-        long after = 0;
-        while (true) {
-            List<Map<String, Object>> page = console.read(console.get("/api/audit?limit=1000&after=" + after).body(),
-                    new TypeReference<List<Map<String, Object>>>() { });
-            if (page.isEmpty()) {
-                return about;
-            }
-            page.stream().filter(e -> subject.equals(e.get("subject"))).forEach(about::add);
-            after = ((Number) page.getLast().get("id")).longValue();
-        }
+        return console.auditAbout(subject);
     }
 
     @Test

@@ -29,6 +29,8 @@ class CatalogLoaderTest {
                 health: {interval: 2s}
             users:
               alice: [deployer]
+            policies:
+              - {environment: staging, approvals: {}}
             """;
 
     @Test
@@ -124,6 +126,183 @@ class CatalogLoaderTest {
                 .rootCause().hasMessageContaining(file.toString())
                 .hasMessageContaining("services.backend.health.interval")
                 .hasMessageContaining("expected a duration");
+    }
+
+    @Test
+    void theDemoCatalogHasExactlyOnePolicyForEveryEnvironmentAndRiskAndNoRollbackSignOff() {
+        Catalog c = CatalogLoader.load(Path.of("deploy/demo/vitals.yml"));
+        for (String env : c.environments().keySet()) {
+            for (Risk risk : Risk.values()) {
+                assertThat(c.policies()).filteredOn(p -> p.environment().equals(env) && p.risks().contains(risk))
+                        .as(env + " × " + risk).hasSize(1);
+            }
+            assertThat(c.rollbackPolicy(env).needsApproval()).isFalse();
+        }
+        assertThat(c.riskFloor("backend", "production").risk()).isEqualTo(Risk.LOW);
+    }
+
+    @Test
+    void anEnvironmentAndRiskWithoutAPolicyIsRefusedNamingThem() throws IOException {
+        Path file = write(VALID.replace("- {environment: staging, approvals: {}}",
+                "- {environment: staging, risk: [low, medium], approvals: {}}"));
+        assertThatThrownBy(() -> CatalogLoader.load(file))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith(file + ": policies: no policy for staging × high.")
+                .hasMessageContaining("exactly one policy")
+                .hasMessageContaining("approvals: {}");
+    }
+
+    @Test
+    void aCatalogWithoutPoliciesIsRefusedNamingEveryEnvironmentAndRisk() throws IOException {
+        Path file = write(VALID.replace("""
+                policies:
+                  - {environment: staging, approvals: {}}
+                """, ""));
+        assertThatThrownBy(() -> CatalogLoader.load(file))
+                .hasMessageStartingWith(file + ": policies: no policy for staging × low, staging × medium, staging × high.");
+    }
+
+    @Test
+    void overlappingPoliciesAreRefusedNamingBothEntries() throws IOException {
+        Path file = write(VALID.replace("- {environment: staging, approvals: {}}", """
+                - {environment: staging, risk: [low, medium], approvals: {}}
+                  - {environment: staging, risk: [medium, high], approvals: {approver: 1}}"""));
+        assertThatThrownBy(() -> CatalogLoader.load(file))
+                .hasMessageStartingWith(file + ": policies: more than one policy for staging × medium"
+                        + " (policies[0], policies[1]).");
+    }
+
+    @Test
+    void aPolicyWithoutApprovalsIsRefusedSayingToWriteTheEmptyOne() throws IOException {
+        Path file = write(VALID.replace("- {environment: staging, approvals: {}}", "- {environment: staging}"));
+        assertThatThrownBy(() -> CatalogLoader.load(file))
+                .hasMessageStartingWith(file + ": policies[0].approvals: is required")
+                .hasMessageContaining("write approvals: {} when it needs none");
+    }
+
+    @Test
+    void envValuesStayExactlyTheTextThatWasWritten() throws IOException {
+        Catalog c = CatalogLoader.load(write(VALID.replace("health: {interval: 2s}", """
+                health: {interval: 2s}
+                    env:
+                      PIN: 0123
+                      DEBUG: on
+                      ENABLED: yes
+                      OFF: False
+                      SINCE: 2024-01-15
+                      RATIO: 1.50
+                      OCTAL: 0o17
+                      BIG: 12345678901234567890
+                      QUOTED: "0123"
+                      EMPTY: ""
+                    labels: {team: 007, night: off}
+                    hooks:
+                      smoke: {command: [sh, -c, "true"], env: {WHEN: 2024-01-15T10:00:00Z, RETRIES: 010}}""")));
+        Catalog.Service backend = c.services().get("backend");
+        assertThat(backend.env()).containsExactly(Map.entry("PIN", "0123"), Map.entry("DEBUG", "on"),
+                Map.entry("ENABLED", "yes"), Map.entry("OFF", "False"), Map.entry("SINCE", "2024-01-15"),
+                Map.entry("RATIO", "1.50"), Map.entry("OCTAL", "0o17"), Map.entry("BIG", "12345678901234567890"),
+                Map.entry("QUOTED", "0123"), Map.entry("EMPTY", ""));
+        assertThat(backend.labels()).containsExactly(Map.entry("team", "007"), Map.entry("night", "off"));
+        assertThat(backend.hooks().smoke().orElseThrow().env())
+                .containsExactly(Map.entry("WHEN", "2024-01-15T10:00:00Z"), Map.entry("RETRIES", "010"));
+    }
+
+    @Test
+    void anEnvValueThatYamlReadsAsNoneIsRefusedRatherThanGuessed() throws IOException {
+        Path file = write(VALID.replace("health: {interval: 2s}", "health: {interval: 2s}\n    env: {TOKEN: ~}"));
+        assertThatThrownBy(() -> CatalogLoader.load(file))
+                .hasMessageStartingWith(file + ": services.backend.env.TOKEN: has no value");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            yes is no boolean (YAML 1.2)  | 'healthy: yes'   | local-images[0].healthy: expected true or false, got 'yes'
+            on is no boolean (YAML 1.2)   | 'healthy: on'    | local-images[0].healthy: expected true or false, got 'on'
+            a quoted true is text         | 'healthy: "true"'| local-images[0].healthy: expected true or false, got 'true'
+            """)
+    void onlyYaml12CoreBooleansAreBooleans(String name, String healthy, String expected) throws IOException {
+        Path file = write(VALID + "local-images:\n  - {image: \"vitals-demo/backend:v1.3\", " + healthy + "}\n");
+        assertThatThrownBy(() -> CatalogLoader.load(file)).hasMessageContaining(expected);
+    }
+
+    @Test
+    void yaml12CoreBooleansAndIntegersAreRead() throws IOException {
+        Catalog c = CatalogLoader.load(write(VALID.replace("health: {interval: 2s}",
+                "health: {interval: 2s, retries: 0x0A}\n    strategy: rolling\n    replicas: 0o3")
+                + "local-images:\n  - {image: \"vitals-demo/backend:v1.3\", healthy: False}\n"));
+        assertThat(c.services().get("backend").replicas()).isEqualTo(3);
+        assertThat(c.services().get("backend").health().retries()).isEqualTo(10);
+        assertThat(c.localImages().getFirst().healthy()).isFalse();
+    }
+
+    @Test
+    void aDuplicateKeyIsRefusedNamingTheLine() throws IOException {
+        Path file = write(VALID.replace("image: vitals-demo/backend", "image: vitals-demo/backend\n    image: other"));
+        assertThatThrownBy(() -> CatalogLoader.load(file))
+                .hasMessageStartingWith(file + ": line 6: ")
+                .hasMessageContaining("duplicate key 'image'");
+    }
+
+    @Test
+    void riskFloorsComeFromTheEnvironmentTheServiceAndAMigrationHook() throws IOException {
+        Catalog c = CatalogLoader.load(write("""
+                environments:
+                  staging: {}
+                  production: {min-risk: medium}
+                services:
+                  backend: {image: vitals-demo/backend}
+                  schema: {image: vitals-demo/schema, hooks: {migration: {command: [migrate]}}}
+                  declared: {image: vitals-demo/declared, min-risk: low, hooks: {migration: {command: [migrate]}}}
+                  careful: {image: vitals-demo/careful, min-risk: high}
+                policies:
+                  - {environment: staging, approvals: {}}
+                  - {environment: production, approvals: {approver: 1}}
+                """));
+        assertThat(c.riskFloor("backend", "staging")).isEqualTo(new Catalog.RiskFloor(Risk.LOW, null));
+        assertThat(c.riskFloor("backend", "production"))
+                .isEqualTo(new Catalog.RiskFloor(Risk.MEDIUM, "production sets min-risk: medium"));
+        assertThat(c.riskFloor("schema", "staging").risk()).isEqualTo(Risk.HIGH);
+        assertThat(c.riskFloor("schema", "staging").why()).contains("schema has a migration hook")
+                .contains("schema changes are high-risk");
+        assertThat(c.riskFloor("declared", "staging")).isEqualTo(new Catalog.RiskFloor(Risk.LOW,
+                "declared sets min-risk: low"));
+        assertThat(c.riskFloor("declared", "production").risk()).isEqualTo(Risk.MEDIUM);
+        assertThat(c.riskFloor("careful", "production"))
+                .isEqualTo(new Catalog.RiskFloor(Risk.HIGH, "careful sets min-risk: high"));
+    }
+
+    @Test
+    void anEnvironmentMayAskSignOffForRollbacks() throws IOException {
+        Catalog c = CatalogLoader.load(write(VALID.replace("staging: {network: vitals-staging}",
+                "staging: {network: vitals-staging, rollback: {approvals: {devops-lead: 1}}}")));
+        assertThat(c.rollbackPolicy("staging").approvals()).isEqualTo(Map.of("devops-lead", 1));
+        assertThat(c.rollbackPolicy("staging").needsApproval()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            rollback without approvals | 'rollback: {}'                          | environments.staging.rollback.approvals: is required
+            rollback with unknown role | 'rollback: {approvals: {wizard: 1}}'    | environments.staging.rollback.approvals.wizard: unknown role 'wizard'
+            unknown min-risk           | 'min-risk: extreme'                      | environments.staging.min-risk: expected one of low, medium, high, got 'extreme'
+            """)
+    void invalidRiskAndRollbackSettingsAreRefused(String name, String setting, String expected) throws IOException {
+        Path file = write(VALID.replace("staging: {network: vitals-staging}",
+                "staging: {network: vitals-staging, " + setting + "}"));
+        assertThatThrownBy(() -> CatalogLoader.load(file)).hasMessageStartingWith(file + ": ")
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void vitalsRefusesToStartWhenAnEnvironmentAndRiskHasNoPolicy() throws IOException {
+        Path file = write(VALID.replace("- {environment: staging, approvals: {}}",
+                "- {environment: staging, risk: low, approvals: {}}"));
+        assertThatThrownBy(() -> new SpringApplicationBuilder(VitalsApplication.class)
+                .run("--vitals.catalog=" + file, "--server.port=0",
+                        "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none"))
+                .hasRootCauseInstanceOf(CatalogException.class)
+                .rootCause().hasMessageContaining(file.toString())
+                .hasMessageContaining("policies: no policy for staging × medium, staging × high");
     }
 
     @Test

@@ -47,6 +47,7 @@ class CrashRecoveryTest {
                     health: {interval: 5s, timeout: 2s, retries: 2, gate-timeout: 40s}
                 users:
                   alice: [deployer]
+                policies: [{environment: %1$s, approvals: {}}]
                 deploy: {verify-stable: 2s}
                 local-images:
                   - {image: "vitals-demo/backend:v1.3"}
@@ -87,6 +88,7 @@ class CrashRecoveryTest {
                     health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
                 users:
                   alice: [deployer]
+                policies: [{environment: %1$s, approvals: {}}]
                 deploy: {verify-stable: 1s, hot-standby: 2s, keep-stopped: 1}
                 local-images:
                   - {image: "vitals-demo/backend:v1.3"}

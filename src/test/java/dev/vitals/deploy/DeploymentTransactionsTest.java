@@ -232,7 +232,7 @@ class DeploymentTransactionsTest extends VitalsIntegrationTest {
         Deployment d = new Deployment(store.nextId(), Deployment.Kind.DEPLOY, "backend", env, "v1.4",
                 "vitals-demo/backend:v1.4", "sha256:0123456789abcdef0123", Risk.LOW, Strategy.BLUE_GREEN, status,
                 "alice", null, status == DeploymentStatus.SCHEDULED ? now.minusSeconds(1) : null, null, null, null,
-                null, null, now, now, null);
+                null, null, now, now, null, null);
         store.insert(d);
         return d;
     }
