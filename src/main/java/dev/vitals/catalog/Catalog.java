@@ -58,7 +58,11 @@ public record Catalog(
     public record EngineEndpoint(String host, Optional<String> apiVersion) {
     }
 
-    public record Channels(String deploys, String announcements, String incidents) {
+    /** {@code audit}: where the audit log's anchors are posted; the environment's deploys channel unless set. */
+    public record Channels(String deploys, String announcements, String incidents, String audit) {
+        public Channels(String deploys, String announcements, String incidents) {
+            this(deploys, announcements, incidents, deploys);
+        }
     }
 
     public record Service(

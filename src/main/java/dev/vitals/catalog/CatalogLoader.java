@@ -190,9 +190,10 @@ public final class CatalogLoader {
                     + " tcp://10.0.0.5:2376, got '" + engine + "'");
         }
         YamlNode ch = node.get("channels");
-        ch.map(Set.of("deploys", "announcements", "incidents"));
-        Channels channels = new Channels(ch.get("deploys").string("deploys"),
-                ch.get("announcements").string("announcements"), ch.get("incidents").string("incidents"));
+        ch.map(Set.of("deploys", "announcements", "incidents", "audit"));
+        String deploys = ch.get("deploys").string("deploys");
+        Channels channels = new Channels(deploys, ch.get("announcements").string("announcements"),
+                ch.get("incidents").string("incidents"), ch.get("audit").string(deploys));
         return new Environment(name, new EngineEndpoint(engine, node.get("api-version").optionalString()), network,
                 channels);
     }
