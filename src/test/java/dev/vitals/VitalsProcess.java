@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Vitals as a separate JVM, the way it runs for real, on a PostgreSQL that outlives it (so it can be
- * killed and started again) and a catalog of the test's own.
+ * killed and started again) and a catalog of the test's own; or, from {@link #withEmbeddedDatabase},
+ * on the embedded PostgreSQL it starts itself in its VITALS_HOME, as {@code deploy/local/demo.sh} runs it.
  */
 public final class VitalsProcess implements AutoCloseable {
     private final Path dir;
@@ -25,10 +26,21 @@ public final class VitalsProcess implements AutoCloseable {
     private int starts;
 
     public VitalsProcess(String name, String catalogYaml, Map<String, String> settings) throws IOException {
+        this(name, catalogYaml, settings, false);
+    }
+
+    public static VitalsProcess withEmbeddedDatabase(String name, String catalogYaml, Map<String, String> settings)
+            throws IOException {
+        return new VitalsProcess(name, catalogYaml, settings, true);
+    }
+
+    private VitalsProcess(String name, String catalogYaml, Map<String, String> settings, boolean embedded)
+            throws IOException {
         this.dir = Files.createDirectories(Path.of("target", "test-" + TestCatalog.RUN, name).toAbsolutePath());
         this.catalog = dir.resolve("vitals.yml");
         Files.writeString(catalog, catalogYaml);
-        this.postgres = EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("pg").toFile()).start();
+        this.postgres = embedded ? null
+                : EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("pg").toFile()).start();
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
@@ -43,6 +55,26 @@ public final class VitalsProcess implements AutoCloseable {
         return catalog;
     }
 
+    /** Its VITALS_HOME. */
+    public Path home() {
+        return dir.resolve("home");
+    }
+
+    /** The output of the latest start. */
+    public Path log() {
+        return dir.resolve("vitals-" + starts + ".log");
+    }
+
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    /** SIGTERM, as a service manager or Ctrl-C stops it, and waits until it has exited. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
     /** Starts Vitals and waits until it reports healthy. */
     public void start() throws IOException {
         starts++;
@@ -53,14 +85,16 @@ public final class VitalsProcess implements AutoCloseable {
         Map<String, String> env = pb.environment();
         env.put("VITALS_PORT", Integer.toString(port));
         env.put("VITALS_CATALOG", catalog.toString());
-        env.put("VITALS_DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
-        env.put("SPRING_DATASOURCE_USERNAME", "postgres");
-        env.put("VITALS_HOME", dir.resolve("home").toString());
+        if (postgres != null) {
+            env.put("VITALS_DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
+            env.put("SPRING_DATASOURCE_USERNAME", "postgres");
+        }
+        env.put("VITALS_HOME", home().toString());
         env.putAll(settings);
         Process p = pb.start();
         process = p;
         ConsoleClient probe = new ConsoleClient(port);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(300)).until(() -> {
             if (!p.isAlive()) {
                 fail("Vitals exited during start; see " + log);
             }
@@ -79,13 +113,19 @@ public final class VitalsProcess implements AutoCloseable {
         }
     }
 
+    /** A Vitals with its own embedded database is stopped normally; otherwise killed. */
     @Override
     public void close() throws IOException {
         try {
+            if (postgres == null && process != null && process.isAlive()) {
+                stop();
+            }
             kill();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        postgres.close();
+        if (postgres != null) {
+            postgres.close();
+        }
     }
 }

@@ -29,10 +29,10 @@ final class AuditCommands {
 
     @Component
     static class Verify implements CommandHandler<Command.AuditVerify> {
-        private final AuditLog audit;
+        private final AuditAnchoring anchoring;
 
-        Verify(AuditLog audit) {
-            this.audit = audit;
+        Verify(AuditAnchoring anchoring) {
+            this.anchoring = anchoring;
         }
 
         @Override
@@ -42,14 +42,7 @@ final class AuditCommands {
 
         @Override
         public Reply handle(Command.AuditVerify command, Caller caller, Origin origin) {
-            AuditLog.Verification v = audit.verify();
-            if (v.valid()) {
-                return Reply.text("Audit log verified: " + v.entries() + " entries, chain intact."
-                        + (v.lastHash() == null ? "" : " Latest hash: " + v.lastHash() + "."));
-            }
-            return Reply.text("Audit log BROKEN at entry #" + v.firstBrokenAt() + ": " + v.problem() + ". "
-                    + v.entries() + " entries in the log. Entries from #" + v.firstBrokenAt()
-                    + " on cannot be trusted; compare them with an earlier export.");
+            return Reply.text(AuditAnchoring.summary(anchoring.verifyAndAnchor()));
         }
     }
 

@@ -43,12 +43,15 @@ class AuditController {
             .withZone(ZoneOffset.UTC);
 
     private final AuditLog audit;
+    private final AuditAnchoring anchoring;
     private final ObjectMapper json;
     private final Clock clock;
     private final ZoneId zone;
 
-    AuditController(AuditLog audit, ObjectMapper json, Clock clock, @Value("${vitals.zone}") ZoneId zone) {
+    AuditController(AuditLog audit, AuditAnchoring anchoring, ObjectMapper json, Clock clock,
+                    @Value("${vitals.zone}") ZoneId zone) {
         this.audit = audit;
+        this.anchoring = anchoring;
         this.json = json;
         this.clock = clock;
         this.zone = zone;
@@ -63,7 +66,12 @@ class AuditController {
         }
     }
 
-    record VerifyView(boolean valid, long entries, Long firstBrokenAt) {
+    /** The contract's three fields, then the head, what is wrong, and the anchor it was compared with. */
+    record VerifyView(boolean valid, long entries, Long firstBrokenAt, Long headId, String head, String problem,
+                      AnchorView anchor) {
+    }
+
+    record AnchorView(String at, long entries, long headId, String head) {
     }
 
     record Problem(String error) {
@@ -86,8 +94,10 @@ class AuditController {
 
     @GetMapping("/verify")
     VerifyView verify() {
-        AuditLog.Verification v = audit.verify();
-        return new VerifyView(v.valid(), v.entries(), v.firstBrokenAt());
+        AuditLog.Verification v = anchoring.verifyAndAnchor();
+        AuditAnchors.Anchor a = v.anchor();
+        return new VerifyView(v.valid(), v.entries(), v.firstBrokenAt(), v.lastId(), v.lastHash(), v.problem(),
+                a == null ? null : new AnchorView(AuditHash.at(a.at()), a.entries(), a.headId(), a.head()));
     }
 
     @GetMapping("/export")

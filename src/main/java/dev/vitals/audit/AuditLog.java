@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -22,21 +25,48 @@ import org.springframework.transaction.support.TransactionTemplate;
  * page by page in id order, so neither verification nor export holds the whole log in memory.
  */
 @Repository
-class AuditLog {
+class AuditLog implements InitializingBean {
     static final int PAGE = 1000;
     /** Longest text kept in one field; an entry is evidence, not a place for whole logs. */
     static final int MAX_FIELD = 4000;
     // An arbitrary constant that only the audit log uses as an advisory lock key ("VITALAUD").
-    private static final long APPEND_LOCK = 0x564954414c415544L;
+    static final long APPEND_LOCK = 0x564954414c415544L;
+
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final AuditKey key;
+    private final AuditAnchors anchors;
 
-    AuditLog(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
+    AuditLog(JdbcClient jdbc, TransactionTemplate tx, Clock clock, AuditKey key, AuditAnchors anchors) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
+        this.key = key;
+        this.anchors = anchors;
+    }
+
+    /**
+     * Once, before the first keyed entry: a log written before the chain had a key ends with a plain
+     * SHA-256 entry; the anchors file records up to which entry that is accepted. Later entries must
+     * carry the HMAC, and the first of them links to that last unkeyed one, so none of the older ones
+     * can change either.
+     */
+    @Override
+    public void afterPropertiesSet() {
+        if (anchors.legacyThrough().isPresent()) {
+            return;
+        }
+        Optional<AuditEntry> head = jdbc.sql("SELECT * FROM audit ORDER BY id DESC LIMIT 1").query(this::row).optional();
+        long through = head.filter(e -> !AuditHash.of(e, key.bytes()).equals(e.hash())
+                && AuditHash.legacySha256(e).equals(e.hash())).map(AuditEntry::id).orElse(0L);
+        anchors.legacyThrough(through);
+        if (through > 0) {
+            log.info("The audit log's entries up to #{} predate the audit key (plain SHA-256); entries from now on"
+                    + " carry the HMAC (key from {})", through, key.source());
+        }
     }
 
     /**
@@ -54,7 +84,7 @@ class AuditLog {
             AuditEntry e = new AuditEntry(tail.nextId(), AuditHash.micros(clock.instant()), clean(d.actor()),
                     clean(d.action()), clean(d.channel()), clean(d.service()), clean(d.subject()), clean(d.before()),
                     clean(d.after()), clean(d.detail()), tail.lastHash(), null);
-            e = withHash(e, AuditHash.of(e));
+            e = withHash(e, AuditHash.of(e, key.bytes()));
             jdbc.sql("""
                             INSERT INTO audit (id, at, actor, action, channel, service, subject, before, after, detail,
                                                prev_hash, hash)
@@ -105,25 +135,49 @@ class AuditLog {
         }
     }
 
-    /** The result of walking the whole chain: {@code firstBrokenAt} is null when every link holds. */
-    record Verification(boolean valid, long entries, Long firstBrokenAt, String problem, String lastHash) {
+    /**
+     * The result of walking the whole chain: {@code firstBrokenAt} is null when every link holds and the
+     * log still holds what the latest anchor (if any) recorded. {@code lastId}/{@code lastHash}: the head.
+     */
+    record Verification(boolean valid, long entries, Long firstBrokenAt, String problem, Long lastId, String lastHash,
+                        AuditAnchors.Anchor anchor) {
     }
 
     /**
-     * Walks the chain from its first entry, recomputing every hash and checking every link. Keeps
-     * counting after a break, so the answer also says how long the log is.
+     * Walks the chain from its first entry, recomputing every keyed hash and checking every link, and
+     * compares the log with the latest anchor kept outside the database, so that removing the newest
+     * entries is caught as well as changing one. Keeps counting after a break, so the answer also says
+     * how long the log is.
      */
     Verification verify() {
+        AuditAnchors.Anchor anchor = anchors.latest().orElse(null);
+        long legacyThrough = anchors.legacyThrough().orElse(0);
         long after = 0;
         long count = 0;
         String previous = null;
         Long brokenAt = null;
         String problem = null;
         Long previousId = null;
+        boolean anchorChecked = anchor == null;
         while (true) {
             List<AuditEntry> page = jdbc.sql("SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?")
                     .params(after, PAGE).query(this::row).list();
             for (AuditEntry e : page) {
+                if (!anchorChecked && e.id() >= anchor.headId()) {
+                    anchorChecked = true;
+                    if (brokenAt == null && e.id() > anchor.headId()) {
+                        brokenAt = previousId == null ? 1 : previousId + 1;
+                        problem = missing(anchor, count, previousId);
+                    } else if (brokenAt == null && !e.hash().equals(anchor.head())) {
+                        brokenAt = e.id();
+                        problem = "it is not the entry anchored as head at " + AuditHash.at(anchor.at())
+                                + " (hash " + anchor.head() + "): the log was rewritten up to there";
+                    } else if (brokenAt == null && count + 1 != anchor.entries()) {
+                        brokenAt = e.id();
+                        problem = "the anchor of " + AuditHash.at(anchor.at()) + " recorded " + anchor.entries()
+                                + " entries up to it, the log now has " + (count + 1);
+                    }
+                }
                 count++;
                 if (brokenAt == null) {
                     if (!Objects.equals(e.prevHash(), previous)) {
@@ -132,9 +186,10 @@ class AuditLog {
                                 ? "the first entry names a predecessor that is not in the log (entries before it are missing)"
                                 : "it does not follow entry #" + previousId + " (an entry was removed, inserted or"
                                 + " reordered between them)";
-                    } else if (!AuditHash.of(e).equals(e.hash())) {
+                    } else if (!hashHolds(e, legacyThrough)) {
                         brokenAt = e.id();
-                        problem = "its content no longer matches its hash (it was changed after it was written)";
+                        problem = "its content no longer matches its hash (it was changed after it was written, or"
+                                + " rehashed without the audit key)";
                     }
                 }
                 previous = e.hash();
@@ -142,9 +197,26 @@ class AuditLog {
                 after = e.id();
             }
             if (page.size() < PAGE) {
-                return new Verification(brokenAt == null, count, brokenAt, problem, previous);
+                if (!anchorChecked && brokenAt == null) {
+                    brokenAt = previousId == null ? 1 : previousId + 1;
+                    problem = missing(anchor, count, previousId);
+                }
+                return new Verification(brokenAt == null, count, brokenAt, problem, previousId, previous, anchor);
             }
         }
+    }
+
+    private boolean hashHolds(AuditEntry e, long legacyThrough) {
+        return AuditHash.of(e, key.bytes()).equals(e.hash())
+                || (e.id() <= legacyThrough && AuditHash.legacySha256(e).equals(e.hash()));
+    }
+
+    private static String missing(AuditAnchors.Anchor anchor, long present, Long lastPresent) {
+        long first = lastPresent == null ? 1 : lastPresent + 1;
+        return "the anchor of " + AuditHash.at(anchor.at()) + " recorded " + anchor.entries() + " entries with head #"
+                + anchor.headId() + " (hash " + anchor.head() + "); entry #" + anchor.headId() + " is missing, and with"
+                + " it " + (anchor.entries() - present) + " anchored entr" + (anchor.entries() - present == 1 ? "y" : "ies")
+                + " from #" + first + " on: they were removed after the anchor";
     }
 
     /** The newest entry with this action, e.g. the previous configuration load. */

@@ -124,7 +124,11 @@ public record Catalog(
         public static final Resources SAFE_DEFAULTS = new Resources(512L * 1024 * 1024, 1.0, 256);
     }
 
-    public record Channels(String deploys, String announcements, String incidents) {
+    /** {@code audit}: where the audit log's anchors are posted; the environment's deploys channel unless set. */
+    public record Channels(String deploys, String announcements, String incidents, String audit) {
+        public Channels(String deploys, String announcements, String incidents) {
+            this(deploys, announcements, incidents, deploys);
+        }
     }
 
     public record Service(

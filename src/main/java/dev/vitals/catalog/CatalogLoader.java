@@ -191,9 +191,10 @@ public final class CatalogLoader {
         }
         EngineEndpoint engine = EngineSettings.read(node, System.getenv());
         YamlNode ch = node.get("channels");
-        ch.map(Set.of("deploys", "announcements", "incidents"));
-        Channels channels = new Channels(ch.get("deploys").string("deploys"),
-                ch.get("announcements").string("announcements"), ch.get("incidents").string("incidents"));
+        ch.map(Set.of("deploys", "announcements", "incidents", "audit"));
+        String deploys = ch.get("deploys").string("deploys");
+        Channels channels = new Channels(deploys, ch.get("announcements").string("announcements"),
+                ch.get("incidents").string("incidents"), ch.get("audit").string(deploys));
         YamlNode rollback = node.get("rollback");
         rollback.map(Set.of("approvals"));
         if (!rollback.isMissing() && rollback.get("approvals").isMissing()) {

@@ -8,21 +8,28 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.annotation.Primary;
 
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
+    private static final Duration LEFTOVER_SHUTDOWN = Duration.ofSeconds(30);
 
     // An invalid catalog must stop Vitals before it starts a database or touches anything else.
     @Bean(destroyMethod = "close")
     @DependsOn("catalog")
+    @Primary
     DataSource dataSource(@Value("${spring.datasource.url:}") String url,
                           @Value("${spring.datasource.username:}") String username,
                           @Value("${spring.datasource.password:}") String password,
@@ -39,16 +46,48 @@ class DatabaseConfiguration {
             config.setPassword(password);
             return new HikariDataSource(config);
         }
-        EmbeddedPostgres postgres = startEmbedded(dataDir, port, fresh);
-        config.setDataSource(postgres.getPostgresDatabase());
-        return new EmbeddedBackedDataSource(new HikariDataSource(config), postgres);
+        Path data = dataDir.resolve("pgdata");
+        EmbeddedPostgres postgres = startEmbedded(dataDir, data, port, fresh);
+        Optional<PostmasterWatchdog> watchdog = PostmasterWatchdog.start(data);
+        try {
+            EmbeddedRoles.ensure(postgres.getPostgresDatabase());
+        } catch (RuntimeException e) {
+            watchdog.ifPresent(PostmasterWatchdog::close);
+            close(postgres);
+            throw e;
+        }
+        config.setDataSource(postgres.getDatabase(EmbeddedRoles.APP, "postgres"));
+        return new EmbeddedBackedDataSource(new HikariDataSource(config), postgres, watchdog);
     }
 
-    private static EmbeddedPostgres startEmbedded(Path dataDir, int port, boolean fresh) {
+    /**
+     * Migrations run as the owner: in embedded mode the owner role, on a server the user named by
+     * {@code vitals.database.owner-user} when one is set (otherwise the one datasource user, as before).
+     */
+    @Bean
+    FlywayConfigurationCustomizer migrationsAsOwner(DataSource dataSource,
+                                                    @Value("${spring.datasource.url:}") String url,
+                                                    @Value("${spring.datasource.username:}") String username,
+                                                    @Value("${vitals.database.owner-user:}") String ownerUser,
+                                                    @Value("${vitals.database.owner-password:}") String ownerPassword) {
+        return configuration -> {
+            String appRole = "";
+            if (dataSource instanceof EmbeddedBackedDataSource embedded) {
+                configuration.dataSource(embedded.owner());
+                appRole = EmbeddedRoles.APP;
+            } else if (!ownerUser.isBlank()) {
+                configuration.dataSource(url, ownerUser, ownerPassword);
+                appRole = username;
+            }
+            configuration.placeholders(Map.of("appRole", appRole));
+        };
+    }
+
+    private static EmbeddedPostgres startEmbedded(Path dataDir, Path data, int port, boolean fresh) {
         try {
-            Path data = dataDir.resolve("pgdata");
             Path work = dataDir.resolve("pgwork");
             Files.createDirectories(work);
+            log.info("Embedded PostgreSQL: found {}", LeftoverPostmaster.settle(data, LEFTOVER_SHUTDOWN));
             log.info("Starting embedded PostgreSQL with data in {}", data);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(data)
@@ -61,6 +100,14 @@ class DatabaseConfiguration {
         } catch (IOException e) {
             throw new UncheckedIOException("Embedded PostgreSQL could not start in " + dataDir
                     + " (set VITALS_DATABASE_URL to use a PostgreSQL server instead)", e);
+        }
+    }
+
+    private static void close(EmbeddedPostgres postgres) {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            log.warn("Could not stop the embedded PostgreSQL: {}", e.toString());
         }
     }
 }

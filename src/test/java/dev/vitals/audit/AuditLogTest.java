@@ -9,6 +9,11 @@ import dev.vitals.ConsoleClient.Msg;
 import dev.vitals.TestCatalog;
 import dev.vitals.VitalsIntegrationTest;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
@@ -46,12 +51,21 @@ class AuditLogTest extends VitalsIntegrationTest {
     TransactionTemplate tx;
     @Autowired
     Clock clock;
+    @Autowired
+    AuditKey key;
 
     record Entry(long id, String at, String actor, String action, String channel, String service, String subject,
                  String before, String after, String detail, String prevHash, String hash) {
     }
 
     record Verify(boolean valid, long entries, Long firstBrokenAt) {
+    }
+
+    record AnchorView(String at, long entries, long headId, String head) {
+    }
+
+    record VerifyFull(boolean valid, long entries, Long firstBrokenAt, Long headId, String head, String problem,
+                      AnchorView anchor) {
     }
 
     @Test
@@ -90,20 +104,44 @@ class AuditLogTest extends VitalsIntegrationTest {
     }
 
     @Test
-    void databaseRefusesUpdateAndDeleteOfAuditEntries() {
+    void theApplicationRoleCannotUpdateDeleteOrTruncateAuditEntries() {
         // given an entry
         AuditEntry e = audit.append(draft(marker(), "original"));
 
-        // when anyone changes, removes or truncates entries (each in a transaction rolled back regardless,
-        // so that a failure here could never wipe the log the other tests share)
-        // then the database refuses, saying why
+        // when Vitals' own connection changes, removes or truncates entries (each in a transaction rolled back
+        // regardless, so that a failure here could never wipe the log the other tests share)
+        // then PostgreSQL refuses for lack of the privilege
         for (String sql : List.of("UPDATE audit SET detail = 'changed' WHERE id = " + e.id(),
                 "DELETE FROM audit WHERE id = " + e.id(), "TRUNCATE audit")) {
             assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
                 status.setRollbackOnly();
                 jdbc.sql(sql).update();
-            })).as(sql).isInstanceOf(DataIntegrityViolationException.class)
-                    .rootCause().hasMessageContaining("the audit log is append-only");
+            })).as(sql).isInstanceOf(DataAccessException.class)
+                    .rootCause().hasMessageContaining("permission denied for table audit");
+        }
+        assertThat(jdbc.sql("SELECT current_user").query(String.class).single()).isEqualTo("vitals_app");
+        assertThat(jdbc.sql("SELECT detail FROM audit WHERE id = ?").param(e.id()).query(String.class).single())
+                .isEqualTo("original");
+    }
+
+    @Test
+    void theOwnersUpdateAndDeleteOfAuditEntriesAreRefusedByTheTrigger() throws SQLException {
+        // given an entry
+        AuditEntry e = audit.append(draft(marker(), "original"));
+
+        // when the owner of the table changes, removes or truncates entries without disabling the triggers
+        // then the triggers refuse, saying why (each in a transaction that is rolled back regardless)
+        try (Connection owner = owner()) {
+            owner.setAutoCommit(false);
+            for (String sql : List.of("UPDATE audit SET detail = 'changed' WHERE id = " + e.id(),
+                    "DELETE FROM audit WHERE id = " + e.id(), "TRUNCATE audit")) {
+                try (Statement st = owner.createStatement()) {
+                    assertThatThrownBy(() -> st.execute(sql)).as(sql).isInstanceOf(SQLException.class)
+                            .hasMessageContaining("the audit log is append-only");
+                } finally {
+                    owner.rollback();
+                }
+            }
         }
         assertThat(jdbc.sql("SELECT detail FROM audit WHERE id = ?").param(e.id()).query(String.class).single())
                 .isEqualTo("original");
@@ -119,7 +157,7 @@ class AuditLogTest extends VitalsIntegrationTest {
         assertThat(verify().valid()).isTrue();
 
         try {
-            // when the database owner bypasses the trigger and rewrites one entry's detail
+            // when the database owner disables the trigger and rewrites one entry's detail
             asOwnerBypassingTheTrigger("UPDATE audit SET detail = 'nothing happened' WHERE id = " + target.id());
 
             // then verification reports the chain broken at exactly that entry, over HTTP and in chat
@@ -130,11 +168,96 @@ class AuditLogTest extends VitalsIntegrationTest {
             String reply = ask("bob", "/audit verify", m -> m.text().startsWith("Audit log"));
             assertThat(reply).startsWith("Audit log BROKEN at entry #" + target.id() + ":")
                     .contains("changed after it was written");
+            assertThat(jdbc.sql("SELECT detail FROM audit WHERE id = ?").param(target.id()).query(String.class).single())
+                    .as("the owner really changed it").isEqualTo("nothing happened");
         } finally {
             // the database is shared with the other tests: put the row back exactly as it was
             asOwnerBypassingTheTrigger("UPDATE audit SET detail = 'second' WHERE id = " + target.id());
         }
         assertThat(verify()).extracting(Verify::valid, Verify::firstBrokenAt).containsExactly(true, null);
+    }
+
+    @Test
+    void deletingTheNewestEntriesAsTheOwnerIsDetectedThroughTheAnchor() throws SQLException {
+        // given entries, and the log frozen (the owner holds the append lock) and anchored by a verify
+        String marker = marker();
+        for (int i = 0; i < 3; i++) {
+            audit.append(draft(marker, "entry " + i));
+        }
+        try (Connection owner = owner()) {
+            freezeAppends(owner);
+            List<AuditEntry> newest = newest(owner, 2);
+            long anchoredHead = newest.getLast().id();
+            VerifyFull anchored = verifyFull();
+            assertThat(anchored.valid()).isTrue();
+            assertThat(anchored.headId()).isEqualTo(anchoredHead);
+            try {
+                // when the owner disables the trigger and deletes the two newest entries
+                asOwner(owner, "DELETE FROM audit WHERE id >= " + newest.getFirst().id(), 2);
+
+                // then verification names the anchor and what is missing, over HTTP and in the audit channel
+                VerifyFull broken = verifyFull();
+                assertThat(broken.valid()).isFalse();
+                assertThat(broken.firstBrokenAt()).isEqualTo(newest.getFirst().id());
+                assertThat(broken.entries()).isEqualTo(anchored.entries() - 2);
+                assertThat(broken.problem()).contains("the anchor of " + broken.anchor().at() + " recorded "
+                        + anchored.entries() + " entries with head #" + anchoredHead)
+                        .contains("entry #" + anchoredHead + " is missing").contains("2 anchored entries from #"
+                        + newest.getFirst().id());
+                assertThat(broken.anchor().headId()).isEqualTo(anchoredHead);
+                console.awaitMessage("deploys", 0, m -> m.author().equals("vitals")
+                        && m.text().startsWith("Audit log BROKEN at entry #" + newest.getFirst().id())
+                        && m.text().contains("entry #" + anchoredHead + " is missing"));
+            } finally {
+                // the database is shared with the other tests: put the entries back exactly as they were
+                for (AuditEntry e : newest) {
+                    reinsert(owner, e);
+                }
+                owner.createStatement().execute("SELECT pg_advisory_unlock(" + AuditLog.APPEND_LOCK + ")");
+            }
+        }
+        VerifyFull restored = verifyFull();
+        assertThat(restored.valid()).isTrue();
+        assertThat(restored.anchor().at()).isNotNull();
+    }
+
+    @Test
+    void rehashingAChangedEntryWithPlainSha256DoesNotVerify() throws SQLException {
+        // given entries, and the log frozen by the owner
+        String marker = marker();
+        AuditEntry target = audit.append(draft(marker, "first"));
+        audit.append(draft(marker, "second"));
+        try (Connection owner = owner()) {
+            freezeAppends(owner);
+            List<AuditEntry> originals = entriesFrom(owner, target.id());
+            try {
+                // when the owner changes an entry and recomputes the chain from there with the documented
+                // encoding but without the key (plain SHA-256, as the log used to be)
+                String previous = target.prevHash();
+                for (AuditEntry e : originals) {
+                    AuditEntry forged = new AuditEntry(e.id(), e.at(), e.actor(), e.action(), e.channel(), e.service(),
+                            e.subject(), e.before(), e.after(), e.id() == target.id() ? "nothing happened" : e.detail(),
+                            previous, null);
+                    String hash = AuditHash.legacySha256(forged);
+                    asOwner(owner, "UPDATE audit SET detail = " + quote(forged.detail()) + ", prev_hash = "
+                            + quote(previous) + ", hash = " + quote(hash) + " WHERE id = " + e.id(), 1);
+                    previous = hash;
+                }
+
+                // then the chain is broken at exactly that entry: only the key makes a hash that verifies
+                VerifyFull broken = verifyFull();
+                assertThat(broken.valid()).isFalse();
+                assertThat(broken.firstBrokenAt()).isEqualTo(target.id());
+                assertThat(broken.problem()).contains("rehashed without the audit key");
+            } finally {
+                for (AuditEntry e : originals) {
+                    asOwner(owner, "UPDATE audit SET detail = " + quote(e.detail()) + ", prev_hash = "
+                            + quote(e.prevHash()) + ", hash = " + quote(e.hash()) + " WHERE id = " + e.id(), 1);
+                }
+                owner.createStatement().execute("SELECT pg_advisory_unlock(" + AuditLog.APPEND_LOCK + ")");
+            }
+        }
+        assertThat(verifyFull().valid()).isTrue();
     }
 
     @Test
@@ -205,7 +328,7 @@ class AuditLogTest extends VitalsIntegrationTest {
         for (List<String> r : data) {
             AuditEntry e = new AuditEntry(Long.parseLong(r.get(0)), Instant.parse(r.get(1)), r.get(2), r.get(3), r.get(4),
                     r.get(5), r.get(6), r.get(7), r.get(8), r.get(9), r.get(10), r.get(11));
-            assertThat(AuditHash.of(e)).isEqualTo(e.hash());
+            assertThat(AuditHash.of(e, key.bytes())).isEqualTo(e.hash());
         }
         assertThat(json.status()).isEqualTo(200);
         List<Entry> asJson = console.read(json.body(), new TypeReference<>() { });
@@ -223,7 +346,7 @@ class AuditLogTest extends VitalsIntegrationTest {
         String refused = ask("dave", "/audit verify", m -> m.text().contains("dave may not use /audit"));
 
         // then the lead gets the count and an intact chain, and dave is told which role it needs
-        assertThat(reply).matches("(?s)Audit log verified: \\d+ entries, chain intact\\..*");
+        assertThat(reply).matches("(?s)Audit log verified: \\d+ entries, head #\\d+ [0-9a-f]{64}, chain intact, .*");
         assertThat(refused).contains("compliance").contains("devops-lead");
     }
 
@@ -358,7 +481,7 @@ class AuditLogTest extends VitalsIntegrationTest {
                         rs.getString("service"), rs.getString("subject"), rs.getString("before"), rs.getString("after"),
                         rs.getString("detail"), rs.getString("prev_hash"), rs.getString("hash"))).single();
         assertThat(stored).isEqualTo(e);
-        assertThat(AuditHash.of(stored)).isEqualTo(stored.hash());
+        assertThat(AuditHash.of(stored, key.bytes())).isEqualTo(stored.hash());
         assertThat(stored.detail()).startsWith("nul\uFFFD lone\uFFFD surrogate ✅ ").endsWith("…")
                 .hasSize(AuditLog.MAX_FIELD + 1);
     }
@@ -418,12 +541,96 @@ class AuditLogTest extends VitalsIntegrationTest {
         return found.getFirst();
     }
 
-    /** As the owner, in one transaction: the trigger does not fire while replication role is replica. */
+    /**
+     * A connection as the owner of the audit table (the role migrations run as), straight to the
+     * embedded server Vitals started, found through Vitals' own connection.
+     */
+    private Connection owner() throws SQLException {
+        int port = jdbc.sql("SELECT inet_server_port()").query(Integer.class).single();
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "vitals_owner", "");
+    }
+
+    /** As the owner, in one transaction with the append-only trigger disabled: what a rogue owner can do. */
     private void asOwnerBypassingTheTrigger(String sql) {
-        tx.executeWithoutResult(status -> {
-            jdbc.sql("SET LOCAL session_replication_role = replica").update();
-            assertThat(jdbc.sql(sql).update()).isEqualTo(1);
-        });
+        try (Connection owner = owner()) {
+            owner.setAutoCommit(false);
+            try (Statement st = owner.createStatement()) {
+                st.execute("ALTER TABLE audit DISABLE TRIGGER audit_no_update_or_delete");
+                assertThat(st.executeUpdate(sql)).isEqualTo(1);
+                st.execute("ALTER TABLE audit ENABLE TRIGGER audit_no_update_or_delete");
+            }
+            owner.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Holds the append lock in the owner's session, so no entry is added while a test rewrites the log. */
+    private static void freezeAppends(Connection owner) throws SQLException {
+        owner.createStatement().execute("SELECT pg_advisory_lock(" + AuditLog.APPEND_LOCK + ")");
+    }
+
+    private static List<AuditEntry> newest(Connection owner, int n) throws SQLException {
+        List<AuditEntry> all = entries(owner, "SELECT * FROM audit ORDER BY id DESC LIMIT " + n);
+        return all.reversed();
+    }
+
+    private static List<AuditEntry> entriesFrom(Connection owner, long id) throws SQLException {
+        return entries(owner, "SELECT * FROM audit WHERE id >= " + id + " ORDER BY id");
+    }
+
+    private static List<AuditEntry> entries(Connection owner, String sql) throws SQLException {
+        List<AuditEntry> found = new ArrayList<>();
+        try (Statement st = owner.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                found.add(new AuditEntry(rs.getLong("id"), rs.getObject("at", java.time.OffsetDateTime.class).toInstant(),
+                        rs.getString("actor"), rs.getString("action"), rs.getString("channel"), rs.getString("service"),
+                        rs.getString("subject"), rs.getString("before"), rs.getString("after"), rs.getString("detail"),
+                        rs.getString("prev_hash"), rs.getString("hash")));
+            }
+        }
+        return found;
+    }
+
+    /** As the owner, in one transaction with the append-only trigger disabled. */
+    private static void asOwner(Connection owner, String sql, int rows) throws SQLException {
+        owner.setAutoCommit(false);
+        try (Statement st = owner.createStatement()) {
+            st.execute("ALTER TABLE audit DISABLE TRIGGER audit_no_update_or_delete");
+            assertThat(st.executeUpdate(sql)).as(sql).isEqualTo(rows);
+            st.execute("ALTER TABLE audit ENABLE TRIGGER audit_no_update_or_delete");
+            owner.commit();
+        } catch (SQLException | RuntimeException e) {
+            owner.rollback();
+            throw e;
+        } finally {
+            owner.setAutoCommit(true);
+        }
+    }
+
+    private static void reinsert(Connection owner, AuditEntry e) throws SQLException {
+        try (java.sql.PreparedStatement st = owner.prepareStatement("""
+                INSERT INTO audit (id, at, actor, action, channel, service, subject, before, after, detail, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""")) {
+            st.setLong(1, e.id());
+            st.setObject(2, java.time.OffsetDateTime.ofInstant(e.at(), java.time.ZoneOffset.UTC));
+            String[] text = {e.actor(), e.action(), e.channel(), e.service(), e.subject(), e.before(), e.after(),
+                    e.detail(), e.prevHash(), e.hash()};
+            for (int i = 0; i < text.length; i++) {
+                st.setString(3 + i, text[i]);
+            }
+            st.executeUpdate();
+        }
+    }
+
+    private static String quote(String value) {
+        return value == null ? "NULL" : "'" + value.replace("'", "''") + "'";
+    }
+
+    private VerifyFull verifyFull() {
+        ConsoleClient.Response r = console.get("/api/audit/verify");
+        assertThat(r.status()).isEqualTo(200);
+        return console.read(r.body(), new TypeReference<>() { });
     }
 
     /** RFC 4180, read strictly: a quoted empty field is "", an unquoted empty one is null. */

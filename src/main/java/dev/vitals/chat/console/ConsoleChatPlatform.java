@@ -30,6 +30,7 @@ class ConsoleChatPlatform implements ChatPlatform {
             channels.add(e.channels().deploys());
             channels.add(e.channels().announcements());
             channels.add(e.channels().incidents());
+            channels.add(e.channels().audit());
         });
     }
 
