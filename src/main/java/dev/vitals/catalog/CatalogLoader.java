@@ -41,7 +41,7 @@ public final class CatalogLoader {
     /** The bot roles Vitals knows; catalogs may add their own. */
     public static final List<String> BUILT_IN_ROLES = List.of(
             "viewer", "deployer", "approver", "devops-lead", "clinical-approver", "compliance",
-            "incident-commander", "admin");
+            "incident-commander", "auditor", "admin");
 
     private static final String DEFAULT_ENGINE = "unix:///var/run/docker.sock";
 
