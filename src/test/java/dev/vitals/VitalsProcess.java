@@ -88,6 +88,11 @@ public final class VitalsProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** What the latest start has written so far. */
+    public String output() throws IOException {
+        return Files.readString(dir.resolve("vitals-" + starts + ".log"));
+    }
+
     /** SIGKILL: no shutdown hook, no clean-up, exactly like a crash. */
     public void kill() throws InterruptedException {
         if (process != null) {
