@@ -50,7 +50,8 @@ public final class VitalsProcess implements AutoCloseable {
         Process p = builder(log).start();
         process = p;
         ConsoleClient probe = new ConsoleClient(port);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        // Generous: on a loaded build machine a start can take minutes.
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(300)).until(() -> {
             if (!p.isAlive()) {
                 fail("Vitals exited during start; see " + log);
             }
