@@ -50,8 +50,7 @@ public final class VitalsProcess implements AutoCloseable {
         Process p = builder(log).start();
         process = p;
         ConsoleClient probe = new ConsoleClient(port);
-        // Generous: on a loaded build machine a start can take minutes.
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
             if (!p.isAlive()) {
                 fail("Vitals exited during start; see " + log);
             }
@@ -87,11 +86,6 @@ public final class VitalsProcess implements AutoCloseable {
             fail("Vitals was expected to refuse to start but still runs; see " + log);
         }
         return Files.readString(log);
-    }
-
-    /** What the latest start has written so far. */
-    public String output() throws IOException {
-        return Files.readString(dir.resolve("vitals-" + starts + ".log"));
     }
 
     /** SIGKILL: no shutdown hook, no clean-up, exactly like a crash. */
