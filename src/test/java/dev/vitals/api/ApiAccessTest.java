@@ -3,7 +3,9 @@ package dev.vitals.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vitals.RawHttp;
+import dev.vitals.TestCatalog;
 import dev.vitals.VitalsIntegrationTest;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +25,9 @@ class ApiAccessTest extends VitalsIntegrationTest {
     static void token(DynamicPropertyRegistry registry) {
         registry.add("vitals.api-token", () -> TOKEN);
         registry.add("vitals.webhook-secret", () -> WEBHOOK_SECRET);
+        // A context of its own beside the shared one, so an embedded PostgreSQL of its own too.
+        registry.add("vitals.data-dir",
+                () -> Path.of("target", "test-" + TestCatalog.RUN, "api-token").toAbsolutePath().toString());
     }
 
     @BeforeEach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vitals.ConsoleClient;
 import dev.vitals.RawHttp;
+import dev.vitals.TestCatalog;
 import dev.vitals.VitalsIntegrationTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,9 @@ class ConsoleTokensTest extends VitalsIntegrationTest {
         // alice's token from the environment, dave's from a secret file
         registry.add("vitals.console-tokens", () -> "alice:" + ALICE);
         registry.add("vitals.console-tokens-file", ConsoleTokensTest::tokenFile);
+        // A context of its own beside the shared one, so an embedded PostgreSQL of its own too.
+        registry.add("vitals.data-dir",
+                () -> Path.of("target", "test-" + TestCatalog.RUN, "console-tokens").toAbsolutePath().toString());
     }
 
     private static String tokenFile() {
