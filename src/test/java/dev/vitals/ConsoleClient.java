@@ -19,9 +19,20 @@ public final class ConsoleClient {
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
     private final String base;
+    private final String bearer;
 
     public ConsoleClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, null);
+    }
+
+    private ConsoleClient(String base, String bearer) {
+        this.base = base;
+        this.bearer = bearer;
+    }
+
+    /** The same client sending {@code Authorization: Bearer <token>} (a console user's or the API's). */
+    public ConsoleClient withToken(String token) {
+        return new ConsoleClient(base, token);
     }
 
     public record Component(String id, String label) {
@@ -35,7 +46,7 @@ public final class ConsoleClient {
 
     public record Msg(String id, String channel, String threadId, String author, String text,
                       List<Component> components, List<Reaction> reactions, String createdAt, String editedAt,
-                      List<Attachment> attachments) {
+                      List<Attachment> attachments, String visibleTo) {
         public long number() {
             return Long.parseLong(id);
         }
@@ -47,6 +58,9 @@ public final class ConsoleClient {
     public Response send(String method, String path, Object body) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+            if (bearer != null) {
+                b.header("Authorization", "Bearer " + bearer);
+            }
             if (body == null) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
@@ -109,17 +123,28 @@ public final class ConsoleClient {
         return answer(user, channel, text).text();
     }
 
-    /** Like {@link #ask}, but the whole answer: text, buttons, attachments. */
+    /** Like {@link #ask}, but the whole answer: text, buttons, attachments (and answers only the user sees). */
     public Msg answer(String user, String channel, String text) {
         String id = say(user, channel, text);
-        return awaitMessage(channel, Long.parseLong(id), m -> m.author().equals("vitals"));
+        return awaitMessageSeenBy(user, channel, Long.parseLong(id), m -> m.author().equals("vitals"));
+    }
+
+    /** The channel as {@code user} reads it: everyone's messages and those meant for that user alone. */
+    public List<Msg> channelSeenBy(String user, String channel) {
+        return list("/console/api/messages?channel=" + channel + "&user=" + user);
     }
 
     /** Waits for the first message after {@code afterId} in the channel that matches. */
     public Msg awaitMessage(String channel, long afterId, Predicate<Msg> match) {
+        return awaitMessageSeenBy(null, channel, afterId, match);
+    }
+
+    /** Like {@link #awaitMessage}, reading as {@code user} (null: only what everyone sees). */
+    public Msg awaitMessageSeenBy(String user, String channel, long afterId, Predicate<Msg> match) {
         AtomicReference<Msg> found = new AtomicReference<>();
+        String path = "/console/api/messages?channel=" + channel + "&after=" + afterId + (user == null ? "" : "&user=" + user);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (Msg m : list("/console/api/messages?channel=" + channel + "&after=" + afterId)) {
+            for (Msg m : list(path)) {
                 if (match.test(m)) {
                     found.set(m);
                     return true;

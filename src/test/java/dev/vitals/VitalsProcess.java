@@ -79,19 +79,7 @@ public final class VitalsProcess implements AutoCloseable {
     public void start() throws IOException {
         starts++;
         Path log = dir.resolve("vitals-" + starts + ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.vitals.VitalsApplication").redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("VITALS_PORT", Integer.toString(port));
-        env.put("VITALS_CATALOG", catalog.toString());
-        if (postgres != null) {
-            env.put("VITALS_DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
-            env.put("SPRING_DATASOURCE_USERNAME", "postgres");
-        }
-        env.put("VITALS_HOME", home().toString());
-        env.putAll(settings);
-        Process p = pb.start();
+        Process p = builder(log).start();
         process = p;
         ConsoleClient probe = new ConsoleClient(port);
         await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(300)).until(() -> {
@@ -104,6 +92,34 @@ public final class VitalsProcess implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    private ProcessBuilder builder(Path log) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "dev.vitals.VitalsApplication").redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("VITALS_PORT", Integer.toString(port));
+        env.put("VITALS_CATALOG", catalog.toString());
+        if (postgres != null) {
+            env.put("VITALS_DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
+            env.put("SPRING_DATASOURCE_USERNAME", "postgres");
+        }
+        env.put("VITALS_HOME", home().toString());
+        env.putAll(settings);
+        return pb;
+    }
+
+    /** Starts Vitals expecting it to refuse to start; returns its output once it has exited. */
+    public String startExpectingRefusal() throws IOException, InterruptedException {
+        starts++;
+        Path log = dir.resolve("vitals-" + starts + ".log");
+        Process p = builder(log).start();
+        process = p;
+        if (!p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+            fail("Vitals was expected to refuse to start but still runs; see " + log);
+        }
+        return Files.readString(log);
     }
 
     /** SIGKILL: no shutdown hook, no clean-up, exactly like a crash. */

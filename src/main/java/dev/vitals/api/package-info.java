@@ -1,6 +1,7 @@
 /**
- * Access to the HTTP API: a bearer token from {@code VITALS_API_TOKEN}; without one (console mode)
- * the API is open, and the server listens on loopback only.
+ * Who may reach Vitals over HTTP, decided in one place with Spring Security: the API and actuator
+ * behind a bearer token (open to loopback only without one), the console on loopback with Host and
+ * Origin checked or behind per-user tokens, and a strict firewall in front of every route.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "API access")
+@org.springframework.modulith.ApplicationModule(displayName = "HTTP access")
 package dev.vitals.api;

@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 @Component
 class RolePolicy implements CommandAuthorizer {
     static final String ADMIN = "admin";
+    static final String AUDITOR = "auditor";
     /** The roles that sign off; a checklist with no quorum to fill is ticked by someone holding one of them. */
     static final List<String> SIGNERS = List.of("approver", "devops-lead", "clinical-approver", "compliance");
 
@@ -37,7 +38,9 @@ class RolePolicy implements CommandAuthorizer {
         NEEDS.put(Command.Kind.UNLOCK, List.of("devops-lead"));
         NEEDS.put(Command.Kind.MAINTENANCE, List.of("devops-lead"));
         NEEDS.put(Command.Kind.INCIDENT, List.of("viewer"));
-        NEEDS.put(Command.Kind.AUDIT, List.of("compliance", "devops-lead"));
+        NEEDS.put(Command.Kind.AUDIT, List.of("auditor", "compliance", "devops-lead"));
+        // The export is the whole trail: for auditors only, answered to them alone.
+        NEEDS.put(Command.Kind.AUDIT_EXPORT, List.of(AUDITOR));
     }
 
     /**
@@ -58,7 +61,7 @@ class RolePolicy implements CommandAuthorizer {
         if (caller.has(ADMIN) || needed.stream().anyMatch(caller::has)) {
             return Optional.empty();
         }
-        String command = "/" + kind.name().toLowerCase(java.util.Locale.ROOT);
+        String command = "/" + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
         String roles = needed.size() == 1 ? "the role " + needed.getFirst()
                 : "one of the roles " + String.join(", ", needed);
         return Optional.of(caller.name() + " may not use " + command + ": it needs " + roles + " (or admin). "

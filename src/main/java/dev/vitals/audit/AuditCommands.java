@@ -86,7 +86,8 @@ final class AuditCommands {
                     + ", " + (service == null ? "all services" : "service " + service) + ". CSV attached: " + name
                     + " (" + kilobytes(bytes.size()) + ")."
                     + (full[0] ? " The file stops there to fit chat; GET /api/audit/export gives the whole log." : "");
-            return new Reply(new Message(text, List.of(),
+            // The whole trail is for the auditor who asked, not for everyone in the channel.
+            return Reply.inPrivate(new Message(text, List.of(),
                     List.of(new Attachment(name, "text/csv; charset=utf-8", bytes.toByteArray()))));
         }
 

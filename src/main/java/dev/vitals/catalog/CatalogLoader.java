@@ -42,7 +42,7 @@ public final class CatalogLoader {
     /** The bot roles Vitals knows; catalogs may add their own. */
     public static final List<String> BUILT_IN_ROLES = List.of(
             "viewer", "deployer", "approver", "devops-lead", "clinical-approver", "compliance",
-            "incident-commander", "admin");
+            "incident-commander", "auditor", "admin");
 
     private CatalogLoader() {
     }

@@ -17,6 +17,13 @@ public interface ChatPlatform {
 
     MessageRef postInThread(ThreadRef thread, Message message);
 
+    /**
+     * Posts where a command was typed, but visible only to {@code user}: in the console a message other
+     * users' reads leave out; on Discord an ephemeral reply or a direct message. Never falls back to a
+     * public post.
+     */
+    MessageRef postPrivately(Origin where, String user, Message message);
+
     /** Adds the bot's own reaction, e.g. ✅ and ❌ under a card so people can click them. */
     void react(MessageRef message, String emoji);
 }

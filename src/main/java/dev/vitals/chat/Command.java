@@ -24,7 +24,7 @@ public sealed interface Command {
                 MaintenanceCancel.class),
         INCIDENT(IncidentOpen.class, IncidentAck.class, IncidentUpdate.class, IncidentSeverity.class,
                 IncidentCommander.class, IncidentResolve.class),
-        AUDIT(AuditVerify.class, AuditExport.class), HELP(Help.class);
+        AUDIT(AuditVerify.class), AUDIT_EXPORT(AuditExport.class), HELP(Help.class);
 
         private final java.util.List<Class<? extends Command>> types;
 
@@ -131,7 +131,7 @@ public sealed interface Command {
     }
 
     record AuditExport(Optional<Instant> since, Optional<String> service) implements Command {
-        public Kind kind() { return Kind.AUDIT; }
+        public Kind kind() { return Kind.AUDIT_EXPORT; }
     }
 
     record Help() implements Command {

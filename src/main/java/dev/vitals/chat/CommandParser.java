@@ -172,7 +172,7 @@ public final class CommandParser {
             }
             case MAINTENANCE -> maintenance(tokens, names);
             case INCIDENT -> incident(tokens, names);
-            case AUDIT -> audit(tokens, names);
+            case AUDIT, AUDIT_EXPORT -> audit(tokens, names);
             case HELP -> {
                 Args.of(tokens, HELP, false).atMost(0);
                 yield new Command.Help();
@@ -810,7 +810,10 @@ public final class CommandParser {
     private static Map<String, Command.Kind> commands() {
         Map<String, Command.Kind> commands = new LinkedHashMap<>();
         for (Command.Kind kind : Command.Kind.values()) {
-            commands.put(kind.name().toLowerCase(Locale.ROOT), kind);
+            // /audit export is typed as a subcommand of /audit; it is a family of its own only for roles.
+            if (kind != Command.Kind.AUDIT_EXPORT) {
+                commands.put(kind.name().toLowerCase(Locale.ROOT), kind);
+            }
         }
         return Map.copyOf(commands);
     }
@@ -829,7 +832,8 @@ public final class CommandParser {
         usages.put(Command.Kind.UNLOCK, UNLOCK);
         usages.put(Command.Kind.MAINTENANCE, lines(MAINTENANCE_START, MAINTENANCE_SCHEDULE, MAINTENANCE_OTHERS));
         usages.put(Command.Kind.INCIDENT, lines(INCIDENT_OPEN, INCIDENT_OTHERS));
-        usages.put(Command.Kind.AUDIT, AUDIT);
+        usages.put(Command.Kind.AUDIT, AUDIT_VERIFY);
+        usages.put(Command.Kind.AUDIT_EXPORT, AUDIT_EXPORT);
         usages.put(Command.Kind.HELP, HELP);
         return usages;
     }

@@ -358,9 +358,9 @@ class AuditLogTest extends VitalsIntegrationTest {
         AuditEntry e = audit.append(new AuditEntry.Draft("alice", "test.export", "deploys", "backend", marker, null,
                 null, "chat export " + marker));
 
-        // when a devops lead asks for an export of backend since just before it
+        // when an admin asks for an export of backend since just before it
         String sinceText = AuditHash.at(since);
-        Msg reply = answer("bob", "/audit export " + sinceText + " backend", m -> m.text().startsWith("Audit export"));
+        Msg reply = answer("erin", "/audit export " + sinceText + " backend", m -> m.text().startsWith("Audit export"));
 
         // then the answer summarizes it and carries the CSV, which the console serves for download
         assertThat(reply.text()).contains("since " + sinceText).contains("service backend").contains("CSV attached");
@@ -373,7 +373,37 @@ class AuditLogTest extends VitalsIntegrationTest {
         assertThat(download.body()).startsWith(AuditCsv.HEADER + "\r\n").contains("chat export " + marker)
                 .contains(Long.toString(e.id()));
         assertThat(download.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize((int) file.size());
-        assertThat(console.get(file.url() + "-missing").status()).isEqualTo(404);
+        assertThat(console.get(file.url().replace(".csv?", ".csv-missing?")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void auditExportIsRefusedToAViewerAndToADevopsLeadNamingTheAuditorRole() {
+        String dave = ask("dave", "/audit export", m -> m.text().contains("dave may not use /audit export"));
+        String bob = ask("bob", "/audit export", m -> m.text().contains("bob may not use /audit export"));
+
+        assertThat(dave).contains("the role auditor (or admin)");
+        assertThat(bob).contains("the role auditor (or admin)");
+    }
+
+    @Test
+    void auditExportIsAnsweredToTheRequesterAloneWithItsFile() {
+        // given an entry to export
+        String marker = marker();
+        audit.append(draft(marker, "private export"));
+
+        // when erin (admin) asks for the export in the shared channel
+        Msg reply = answer("erin", "/audit export", m -> m.text().startsWith("Audit export"));
+
+        // then the answer is erin's alone: other readers of the channel never get it or its file
+        assertThat(reply.visibleTo()).isEqualTo("erin");
+        assertThat(console.channelSeenBy("erin", "deploys")).extracting(Msg::id).contains(reply.id());
+        assertThat(console.channelSeenBy("dave", "deploys")).extracting(Msg::id).doesNotContain(reply.id());
+        assertThat(console.channel("deploys")).extracting(Msg::id).doesNotContain(reply.id());
+        String file = reply.attachments().getFirst().url();
+        assertThat(file).endsWith("?user=erin");
+        assertThat(console.get(file).body()).contains(marker).contains("private export");
+        assertThat(console.get(file.replace("?user=erin", "?user=dave")).status()).isEqualTo(404);
+        assertThat(console.get(file.replace("?user=erin", "")).status()).isEqualTo(404);
     }
 
     @Test
@@ -507,7 +537,8 @@ class AuditLogTest extends VitalsIntegrationTest {
 
     private Msg answer(String user, String text, java.util.function.Predicate<Msg> answer) {
         String id = console.say(user, "deploys", text);
-        return console.awaitMessage("deploys", Long.parseLong(id), m -> m.author().equals("vitals") && answer.test(m));
+        return console.awaitMessageSeenBy(user, "deploys", Long.parseLong(id),
+                m -> m.author().equals("vitals") && answer.test(m));
     }
 
     private Verify verify() {

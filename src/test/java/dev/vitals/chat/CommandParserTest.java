@@ -940,7 +940,7 @@ class CommandParserTest {
         @ParameterizedTest
         @EnumSource(Command.Kind.class)
         void offersAUsageLineForEveryKind(Command.Kind kind) {
-            assertThat(CommandParser.usage(kind)).startsWith("/" + kind.name().toLowerCase(Locale.ROOT));
+            assertThat(CommandParser.usage(kind)).startsWith("/" + kind.name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
 
         @Test

@@ -61,6 +61,12 @@ class OutgoingChatTest {
         }
 
         @Override
+        public MessageRef postPrivately(Origin where, String user, Message message) {
+            sent.add(message);
+            return new MessageRef("3", where.channel(), where.thread());
+        }
+
+        @Override
         public void react(MessageRef message, String emoji) {
         }
     }

@@ -120,6 +120,11 @@ class ThreadWriterTest {
         }
 
         @Override
+        public MessageRef postPrivately(Origin where, String user, Message message) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void react(MessageRef message, String emoji) {
             throw new UnsupportedOperationException();
         }

@@ -6,6 +6,7 @@ import dev.vitals.chat.Button;
 import dev.vitals.chat.ChatPlatform;
 import dev.vitals.chat.Message;
 import dev.vitals.chat.MessageRef;
+import dev.vitals.chat.Origin;
 import dev.vitals.chat.ThreadRef;
 import dev.vitals.chat.console.ConsoleStore.ConsoleButton;
 import dev.vitals.chat.console.ConsoleStore.NewAttachment;
@@ -62,6 +63,13 @@ class ConsoleChatPlatform implements ChatPlatform {
         long id = store.insert(thread.channel(), Long.parseLong(thread.id()), BOT, message.text(), buttons(message),
                 attachments(message));
         return new MessageRef(Long.toString(id), thread.channel(), thread.id());
+    }
+
+    @Override
+    public MessageRef postPrivately(Origin where, String user, Message message) {
+        Long thread = where.thread() == null ? null : Long.parseLong(where.thread());
+        long id = store.insert(where.channel(), thread, BOT, message.text(), buttons(message), attachments(message), user);
+        return new MessageRef(Long.toString(id), where.channel(), where.thread());
     }
 
     @Override

@@ -8,7 +8,9 @@ import dev.vitals.chat.Origin;
 import dev.vitals.chat.ThreadRef;
 import dev.vitals.chat.console.ConsoleStore.StoredAttachment;
 import dev.vitals.chat.console.ConsoleStore.StoredMessage;
+import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -80,7 +82,7 @@ class ConsoleController {
 
     record MessageView(String id, String channel, String threadId, String author, String text,
                        List<ComponentView> components, List<ReactionView> reactions, Instant createdAt,
-                       Instant editedAt, List<AttachmentView> attachments) {
+                       Instant editedAt, List<AttachmentView> attachments, String visibleTo) {
     }
 
     record UserView(String name, List<String> roles) {
@@ -100,8 +102,8 @@ class ConsoleController {
 
     @PostMapping("/messages")
     @ResponseStatus(HttpStatus.CREATED)
-    Created post(@RequestBody PostMessage body) {
-        Caller caller = caller(body == null ? null : body.user());
+    Created post(@RequestBody PostMessage body, HttpServletRequest request) {
+        Caller caller = caller(body == null ? null : body.user(), request);
         String text = required(body.text(), "text");
         if (text.length() > MAX_TEXT) {
             throw bad("text is " + text.length() + " characters; at most " + MAX_TEXT);
@@ -128,7 +130,9 @@ class ConsoleController {
             work.submit(() -> {
                 try {
                     inbound.command(caller, origin, text, reply -> {
-                        if (replyThread != null) {
+                        if (reply.privately()) {
+                            platform.postPrivately(origin, caller.name(), reply.message());
+                        } else if (replyThread != null) {
                             platform.postInThread(replyThread, reply.message());
                         } else {
                             platform.post(channel, reply.message());
@@ -142,16 +146,19 @@ class ConsoleController {
         return new Created(Long.toString(id));
     }
 
+    /** {@code user}: whose private messages to include as well (with console tokens: the caller's own). */
     @GetMapping("/messages")
     List<MessageView> messages(@RequestParam(required = false) String channel,
                                @RequestParam(required = false) String threadId,
-                               @RequestParam(required = false) String after) {
+                               @RequestParam(required = false) String after,
+                               @RequestParam(required = false) String user, HttpServletRequest request) {
         long afterId = after == null || after.isBlank() ? 0 : number(after, "after");
+        String viewer = viewer(user, request);
         List<StoredMessage> found;
         if (threadId != null && !threadId.isBlank()) {
-            found = store.inThread(number(threadId, "threadId"), afterId);
+            found = store.inThread(number(threadId, "threadId"), afterId, viewer);
         } else if (channel != null && !channel.isBlank()) {
-            found = store.inChannel(channel, afterId);
+            found = store.inChannel(channel, afterId, viewer);
         } else {
             throw bad("give channel=<name> or threadId=<id>");
         }
@@ -159,8 +166,13 @@ class ConsoleController {
     }
 
     @GetMapping("/attachments/{messageId}/{name}")
-    ResponseEntity<byte[]> attachment(@PathVariable String messageId, @PathVariable String name) {
-        StoredAttachment file = store.attachment(number(messageId, "messageId"), name)
+    ResponseEntity<byte[]> attachment(@PathVariable String messageId, @PathVariable String name,
+                                      @RequestParam(required = false) String user, HttpServletRequest request) {
+        String viewer = viewer(user, request);
+        long id = number(messageId, "messageId");
+        // A private message's files are as private as its text.
+        StoredAttachment file = store.find(id).filter(m -> m.seenBy(viewer))
+                .flatMap(m -> store.attachment(id, name))
                 .orElseThrow(() -> new ConsoleProblem(HttpStatus.NOT_FOUND, "message " + messageId
                         + " has no attachment '" + name + "'"));
         MediaType type;
@@ -178,17 +190,17 @@ class ConsoleController {
     }
 
     @PostMapping("/reactions")
-    ResponseEntity<Void> react(@RequestBody ReactionBody body) {
-        return reaction(body, true);
+    ResponseEntity<Void> react(@RequestBody ReactionBody body, HttpServletRequest request) {
+        return reaction(body, true, request);
     }
 
     @DeleteMapping("/reactions")
-    ResponseEntity<Void> unreact(@RequestBody ReactionBody body) {
-        return reaction(body, false);
+    ResponseEntity<Void> unreact(@RequestBody ReactionBody body, HttpServletRequest request) {
+        return reaction(body, false, request);
     }
 
-    private ResponseEntity<Void> reaction(ReactionBody body, boolean add) {
-        Caller caller = caller(body == null ? null : body.user());
+    private ResponseEntity<Void> reaction(ReactionBody body, boolean add, HttpServletRequest request) {
+        Caller caller = caller(body == null ? null : body.user(), request);
         StoredMessage m = message(required(body.messageId(), "messageId"));
         String emoji = required(body.emoji(), "emoji");
         if (emoji.length() > 16 || emoji.codePoints().anyMatch(Character::isISOControl)) {
@@ -203,8 +215,8 @@ class ConsoleController {
     }
 
     @PostMapping("/clicks")
-    ResponseEntity<Void> click(@RequestBody ClickBody body) {
-        Caller caller = caller(body == null ? null : body.user());
+    ResponseEntity<Void> click(@RequestBody ClickBody body, HttpServletRequest request) {
+        Caller caller = caller(body == null ? null : body.user(), request);
         StoredMessage m = message(required(body.messageId(), "messageId"));
         String button = required(body.button(), "button");
         if (m.buttons().stream().noneMatch(b -> b.id().equals(button))) {
@@ -234,7 +246,17 @@ class ConsoleController {
                 + "{\"user\":\"alice\",\"channel\":\"deploys\",\"text\":\"/status\"}"));
     }
 
-    private Caller caller(String user) {
+    /**
+     * The user a request acts as. With console tokens that is the token's user: naming another is
+     * refused, and leaving the name out means oneself. Without them (loopback only) the named user.
+     */
+    private Caller caller(String named, HttpServletRequest request) {
+        Principal signedIn = request.getUserPrincipal();
+        if (signedIn != null && named != null && !named.isBlank() && !named.equals(signedIn.getName())) {
+            throw new ConsoleProblem(HttpStatus.FORBIDDEN, "Your console token is " + signedIn.getName()
+                    + "'s; you may act only as " + signedIn.getName() + ".");
+        }
+        String user = signedIn != null ? signedIn.getName() : named;
         if (user == null || user.isBlank()) {
             throw bad("user is required: one of " + String.join(", ", catalog.users().keySet()));
         }
@@ -242,6 +264,14 @@ class ConsoleController {
                 .map(u -> new Caller(u.name(), u.roles()))
                 .orElseThrow(() -> new ConsoleProblem(HttpStatus.FORBIDDEN, "unknown user '" + user
                         + "'; the catalog's users are " + String.join(", ", catalog.users().keySet())));
+    }
+
+    /** Whose private messages a read includes: the signed-in user, or the named one; null for nobody's. */
+    private String viewer(String user, HttpServletRequest request) {
+        if (request.getUserPrincipal() == null && (user == null || user.isBlank())) {
+            return null;
+        }
+        return caller(user, request).name();
     }
 
     private StoredMessage message(String id) {
@@ -259,7 +289,9 @@ class ConsoleController {
                 m.reactions().stream().map(r -> new ReactionView(r.emoji(), r.users())).toList(), m.createdAt(),
                 m.editedAt(), m.attachments().stream().map(a -> new AttachmentView(a.name(), a.contentType(), a.size(),
                         "/console/api/attachments/" + m.id() + "/" + UriUtils.encodePathSegment(a.name(),
-                                StandardCharsets.UTF_8))).toList());
+                                StandardCharsets.UTF_8) + (m.visibleTo() == null ? "" : "?user="
+                                + UriUtils.encodeQueryParam(m.visibleTo(), StandardCharsets.UTF_8)))).toList(),
+                m.visibleTo());
     }
 
     private static long number(String s, String what) {

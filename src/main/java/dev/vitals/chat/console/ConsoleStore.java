@@ -21,6 +21,7 @@ import tools.jackson.databind.ObjectMapper;
 @Repository
 class ConsoleStore {
     static final int PAGE = 500;
+    private static final String VISIBLE = "AND (visible_to IS NULL OR visible_to = ?)";
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final Clock clock;
@@ -37,14 +38,22 @@ class ConsoleStore {
         return insert(channel, inThread, author, text, buttons, List.of());
     }
 
-    /** One transaction, so a reader never sees the message without its files. */
     long insert(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons,
                 List<NewAttachment> attachments) {
+        return insert(channel, inThread, author, text, buttons, attachments, null);
+    }
+
+    /**
+     * One transaction, so a reader never sees the message without its files. {@code visibleTo}: the one
+     * user who may see it, or null for everyone.
+     */
+    long insert(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons,
+                List<NewAttachment> attachments, String visibleTo) {
         if (attachments.isEmpty()) {
-            return insertMessage(channel, inThread, author, text, buttons);
+            return insertMessage(channel, inThread, author, text, buttons, visibleTo);
         }
         Long id = tx.execute(status -> {
-            long message = insertMessage(channel, inThread, author, text, buttons);
+            long message = insertMessage(channel, inThread, author, text, buttons, visibleTo);
             for (NewAttachment a : attachments) {
                 jdbc.sql("INSERT INTO console_attachment (message_id, name, content_type, content) VALUES (?, ?, ?, ?)")
                         .params(message, a.name(), a.contentType(), a.content()).update();
@@ -54,11 +63,12 @@ class ConsoleStore {
         return Objects.requireNonNull(id);
     }
 
-    private long insertMessage(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons) {
+    private long insertMessage(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons,
+                               String visibleTo) {
         return jdbc.sql("""
-                        INSERT INTO console_message (channel, in_thread, author, text, buttons, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")
-                .params(channel, inThread, author, text, json.writeValueAsString(buttons), now())
+                        INSERT INTO console_message (channel, in_thread, author, text, buttons, created_at, visible_to)
+                        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(channel, inThread, author, text, json.writeValueAsString(buttons), now(), visibleTo)
                 .query(Long.class).single();
     }
 
@@ -84,24 +94,25 @@ class ConsoleStore {
 
     /**
      * Up to {@value #PAGE} messages, oldest first: the next ones after {@code after}, or without it
-     * the latest ones (what a person opening the channel sees).
+     * the latest ones (what a person opening the channel sees). Private messages only for their
+     * {@code viewer} (null: nobody's).
      */
-    List<StoredMessage> inChannel(String channel, long after) {
+    List<StoredMessage> inChannel(String channel, long after, String viewer) {
         return withReactionsAndFiles(jdbc.sql(after > 0 ? """
-                        SELECT * FROM console_message WHERE channel = ? AND in_thread IS NULL AND id > ?
-                        ORDER BY id LIMIT %1$d""".formatted(PAGE) : """
+                        SELECT * FROM console_message WHERE channel = ? AND in_thread IS NULL AND id > ? %2$s
+                        ORDER BY id LIMIT %1$d""".formatted(PAGE, VISIBLE) : """
                         SELECT * FROM (SELECT * FROM console_message WHERE channel = ? AND in_thread IS NULL AND id > ?
-                        ORDER BY id DESC LIMIT %1$d) latest ORDER BY id""".formatted(PAGE))
-                .params(channel, after).query(this::row).list());
+                        %2$s ORDER BY id DESC LIMIT %1$d) latest ORDER BY id""".formatted(PAGE, VISIBLE))
+                .params(channel, after, viewer).query(this::row).list());
     }
 
-    List<StoredMessage> inThread(long thread, long after) {
+    List<StoredMessage> inThread(long thread, long after, String viewer) {
         return withReactionsAndFiles(jdbc.sql(after > 0 ? """
-                        SELECT * FROM console_message WHERE in_thread = ? AND id > ? ORDER BY id LIMIT %1$d"""
-                .formatted(PAGE) : """
-                        SELECT * FROM (SELECT * FROM console_message WHERE in_thread = ? AND id > ?
-                        ORDER BY id DESC LIMIT %1$d) latest ORDER BY id""".formatted(PAGE))
-                .params(thread, after).query(this::row).list());
+                        SELECT * FROM console_message WHERE in_thread = ? AND id > ? %2$s ORDER BY id LIMIT %1$d"""
+                .formatted(PAGE, VISIBLE) : """
+                        SELECT * FROM (SELECT * FROM console_message WHERE in_thread = ? AND id > ? %2$s
+                        ORDER BY id DESC LIMIT %1$d) latest ORDER BY id""".formatted(PAGE, VISIBLE))
+                .params(thread, after, viewer).query(this::row).list());
     }
 
     /** True when the reaction is new (a repeated reaction changes nothing, as on Discord). */
@@ -158,7 +169,7 @@ class ConsoleStore {
                 hasOpened ? opened : null, rs.getString("author"), rs.getString("text"),
                 json.readValue(rs.getString("buttons"), new TypeReference<List<ConsoleButton>>() { }),
                 List.of(), List.of(), rs.getTimestamp("created_at").toInstant(),
-                edited == null ? null : edited.toInstant());
+                edited == null ? null : edited.toInstant(), rs.getString("visible_to"));
     }
 
     private Timestamp now() {
@@ -182,15 +193,20 @@ class ConsoleStore {
 
     record StoredMessage(long id, String channel, Long inThread, Long openedThread, String author, String text,
                          List<ConsoleButton> buttons, List<ConsoleReaction> reactions,
-                         List<AttachmentInfo> attachments, Instant createdAt, Instant editedAt) {
+                         List<AttachmentInfo> attachments, Instant createdAt, Instant editedAt, String visibleTo) {
         StoredMessage withReactions(List<ConsoleReaction> r) {
             return new StoredMessage(id, channel, inThread, openedThread, author, text, buttons, r, attachments,
-                    createdAt, editedAt);
+                    createdAt, editedAt, visibleTo);
         }
 
         StoredMessage withAttachments(List<AttachmentInfo> a) {
             return new StoredMessage(id, channel, inThread, openedThread, author, text, buttons, reactions, a,
-                    createdAt, editedAt);
+                    createdAt, editedAt, visibleTo);
+        }
+
+        /** Whether {@code viewer} (null: anyone) may see this message. */
+        boolean seenBy(String viewer) {
+            return visibleTo == null || visibleTo.equals(viewer);
         }
 
         /** The thread this message lives in, or else the thread it opened. */

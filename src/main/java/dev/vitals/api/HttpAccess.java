@@ -1,0 +1,153 @@
+package dev.vitals.api;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.preauth.PreAuthenticatedAuthenticationToken;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Every HTTP surface behind Spring Security. Routes are matched on the path Spring routes by, after
+ * the strict firewall has refused anything ambiguous (';', encoded '/', '.', '%' or '\', '//', '..').
+ */
+@Configuration(proxyBeanMethods = false)
+class HttpAccess {
+    static final String API = "API";
+    static final String WEBHOOK = "WEBHOOK";
+    static final String WEBHOOK_PATH = "/api/webhooks/alertmanager";
+
+    private final Problems problems;
+
+    HttpAccess(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** The console: on loopback with Host and Origin checked, or with per-user tokens, or off. */
+    @Bean
+    @Order(1)
+    SecurityFilterChain console(HttpSecurity http, ConsoleAccess access) throws Exception {
+        stateless(http.securityMatcher("/console", "/console/**"));
+        http.addFilterBefore(new ConsoleLocality(access, problems), BasicAuthenticationFilter.class);
+        String hint = "send Authorization: Bearer <your console token>";
+        if (access.mode() == ConsoleAccess.Mode.TOKENS) {
+            http.addFilterAt(BearerToken.filter(token -> access.user(token)
+                    .map(user -> new BearerToken.Holder(user, List.of("CONSOLE"))), problems, hint),
+                    BasicAuthenticationFilter.class);
+            http.authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                    .anyRequest().authenticated());
+        } else {
+            http.authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                    .anyRequest().access(fromLoopback()));
+        }
+        return refusals(http, "The console needs your token: " + hint + ".").build();
+    }
+
+    /**
+     * Everything else: the API and actuator. With {@code VITALS_API_TOKEN} every route needs it, except
+     * health (status only) and the liveness and readiness probes; the Alertmanager webhook also takes
+     * {@code VITALS_WEBHOOK_SECRET}. Without a token they are open to loopback callers only.
+     */
+    @Bean
+    @Order(2)
+    SecurityFilterChain api(HttpSecurity http, @Value("${vitals.api-token:}") String apiToken,
+                            @Value("${vitals.webhook-secret:}") String webhookSecret) throws Exception {
+        byte[] api = Tokens.digestOrNull(apiToken);
+        byte[] webhook = Tokens.digestOrNull(webhookSecret);
+        String hint = api == null ? "without VITALS_API_TOKEN the API answers only on loopback"
+                : "send Authorization: Bearer <VITALS_API_TOKEN>";
+        stateless(http);
+        http.addFilterAt(BearerToken.filter(token -> {
+            byte[] given = Tokens.digest(token);
+            boolean isApi = Tokens.matches(given, api);
+            boolean isWebhook = Tokens.matches(given, webhook);
+            if (isApi) {
+                return Optional.of(new BearerToken.Holder("api", List.of(API)));
+            }
+            return isWebhook ? Optional.of(new BearerToken.Holder("alertmanager", List.of(WEBHOOK))) : Optional.empty();
+        }, problems, hint), BasicAuthenticationFilter.class);
+        if (api == null) {
+            http.addFilterBefore(new LoopbackCaller(), AnonymousAuthenticationFilter.class);
+        }
+        http.authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
+                .permitAll()
+                .requestMatchers(WEBHOOK_PATH).hasAnyAuthority(API, WEBHOOK)
+                .anyRequest().hasAuthority(API));
+        return refusals(http, "Not authorized: " + hint + ".").build();
+    }
+
+    /** A URL the strict firewall refuses gets a short 400, not a stack trace or an error page. */
+    @Bean
+    WebSecurityCustomizer rejectedRequests() {
+        RequestRejectedHandler handler = (request, response, e) -> problems.write(response, 400,
+                "Request refused: the URL must be plain, normalised and without ';', '//', '..', or an encoded"
+                        + " '/', '.', '%' or '\\'.");
+        return web -> web.requestRejectedHandler(handler);
+    }
+
+    private static void stateless(HttpSecurity http) throws Exception {
+        http.csrf(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+    }
+
+    private HttpSecurity refusals(HttpSecurity http, String unauthenticated) throws Exception {
+        return http.exceptionHandling(e -> e
+                .authenticationEntryPoint((request, response, ex) -> problems.write(response, 401, unauthenticated))
+                .accessDeniedHandler((request, response, ex) -> problems.write(response, 403,
+                        "Forbidden: these credentials do not reach this route.")));
+    }
+
+    private static AuthorizationManager<RequestAuthorizationContext> fromLoopback() {
+        return (authentication, context) -> new AuthorizationDecision(isLoopback(context.getRequest()));
+    }
+
+    static boolean isLoopback(HttpServletRequest request) {
+        try {
+            return InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Without an API token a caller on this machine is trusted as the API's user (and sees health details). */
+    static final class LoopbackCaller extends OncePerRequestFilter {
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            var context = SecurityContextHolder.getContext();
+            if (context.getAuthentication() == null && isLoopback(request)) {
+                context.setAuthentication(new PreAuthenticatedAuthenticationToken("loopback", null,
+                        List.of(new SimpleGrantedAuthority(API))));
+            }
+            chain.doFilter(request, response);
+        }
+    }
+}
