@@ -45,6 +45,11 @@ public final class VitalsProcess implements AutoCloseable {
 
     /** Starts Vitals and waits until it reports healthy. */
     public void start() throws IOException {
+        start(Map.of());
+    }
+
+    /** Starts Vitals with these settings added for this start only, and waits until it reports healthy. */
+    public void start(Map<String, String> extraSettings) throws IOException {
         starts++;
         Path log = dir.resolve("vitals-" + starts + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -57,6 +62,7 @@ public final class VitalsProcess implements AutoCloseable {
         env.put("SPRING_DATASOURCE_USERNAME", "postgres");
         env.put("VITALS_HOME", dir.resolve("home").toString());
         env.putAll(settings);
+        env.putAll(extraSettings);
         Process p = pb.start();
         process = p;
         ConsoleClient probe = new ConsoleClient(port);
