@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 /**
  * Test-only pauses in the pipeline, so a fault test can kill Vitals at an exact point. Read only when
  * {@code vitals.fault-injection.pause-at} (env {@code VITALS_FAULT_INJECTION_PAUSE_AT}) is set: a
- * comma-separated list of {@code [<environment>/]<step name>[:before|:after|:mid]}. {@code before}
+ * comma-separated list of {@code [<environment>/|<service>/]<step name>[:before|:after|:mid]}. {@code before}
  * blocks once the step is recorded as started, {@code after} once it did its work but before that is
  * recorded, {@code mid} inside a traffic move, after the new container took the alias and before the
  * old one gave it up. A paused pipeline says so in its thread and blocks until Vitals stops.
@@ -47,7 +47,8 @@ class FaultInjection {
             return;
         }
         String at = step + ":" + point.name().toLowerCase();
-        if (!pauseAt.contains(at) && !pauseAt.contains(run.env.name() + "/" + at)) {
+        if (!pauseAt.contains(at) && !pauseAt.contains(run.env.name() + "/" + at)
+                && !pauseAt.contains(run.service.name() + "/" + at)) {
             return;
         }
         log.warn("FAULT INJECTION: {} paused at {}", run.deployment.id(), at);

@@ -22,8 +22,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Vitals as a separate process, killed with SIGKILL in every step of a blue-green deploy, a rolling
  * deploy, a switch-back rollback and a rollback from a kept container, then started again once. Each
- * trial has an environment of its own, so all of them run in one process lifetime: the pipelines are
- * held at their points by {@code vitals.fault-injection.pause-at}, one real SIGKILL ends them all, and
+ * trial has a service of its own (one environment, one network for all), so all of them run in one
+ * process lifetime: the pipelines are held at their points by {@code vitals.fault-injection.pause-at},
+ * one real SIGKILL ends them all, and
  * one plain restart must bring each to a terminal status with exactly one live version, at most one
  * running standby, no orphan container and a message in its thread.
  *
@@ -46,19 +47,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KilledAtEveryStepTest {
     private static final boolean FULL = Boolean.getBoolean("vitals.faults.full");
-    private static final String QUICK_ENV = TestCatalog.RUN + "-kq";
+    private static final String ENV = TestCatalog.RUN + "-killed";
+    private static final int PARALLEL_SETUPS = 6;
     private static final int QUICK_DEPLOYS = 20;
 
     enum Pipeline { BLUE_GREEN_DEPLOY, ROLLING_DEPLOY, SWITCH_BACK_ROLLBACK, RESTART_KEPT_ROLLBACK }
 
     /** One kill: where, and how the deployment must end after the restart. */
     record Trial(int n, Pipeline pipeline, String point, String status, String serving) {
-        String env() {
-            return TestCatalog.RUN + "-k" + n;
-        }
-
         String service() {
-            return pipeline == Pipeline.ROLLING_DEPLOY ? "frontend" : "backend";
+            return (pipeline == Pipeline.ROLLING_DEPLOY ? "frontend" : "backend") + n;
         }
 
         int replicas() {
@@ -155,8 +153,7 @@ class KilledAtEveryStepTest {
 
     private static String catalog(List<Trial> trials) {
         StringBuilder y = new StringBuilder("environments:\n");
-        Stream.concat(trials.stream().map(Trial::env), Stream.of(QUICK_ENV))
-                .forEach(e -> y.append("  ").append(e).append(": {network: ").append(TestCatalog.network(e)).append("}\n"));
+        y.append("  ").append(ENV).append(": {network: ").append(TestCatalog.network(ENV)).append("}\n");
         String hooks = """
                     hooks:
                       snapshot: {command: [sh, -c, "echo snapshot of $VITALS_SERVICE taken"], timeout: 30s}
@@ -164,18 +161,22 @@ class KilledAtEveryStepTest {
                       smoke: {command: [sh, -c, "wget -q -O- http://$VITALS_TARGET:8080/version"], timeout: 30s}
                 """;
         y.append("services:\n");
-        y.append("""
-                  backend:
-                    image: vitals-demo/backend
-                    health: {interval: 2s, timeout: 2s, retries: 2, gate-timeout: 40s}
-                """).append(hooks);
-        y.append("""
-                  frontend:
-                    image: vitals-demo/frontend
-                    strategy: rolling
-                    replicas: 2
-                    health: {interval: 2s, timeout: 2s, retries: 2, gate-timeout: 40s}
-                """).append(hooks);
+        for (Trial t : trials) {
+            y.append("  ").append(t.service()).append(":\n");
+            y.append(t.pipeline() == Pipeline.ROLLING_DEPLOY ? """
+                        image: vitals-demo/frontend
+                        strategy: rolling
+                        replicas: 2
+                    """ : """
+                        image: vitals-demo/backend
+                    """);
+            y.append("""
+                        health: {interval: 2s, timeout: 2s, retries: 2, gate-timeout: 60s}
+                    """);
+            if (t.pipeline() == Pipeline.BLUE_GREEN_DEPLOY || t.pipeline() == Pipeline.ROLLING_DEPLOY) {
+                y.append(hooks);
+            }
+        }
         y.append("""
                   quick:
                     image: vitals-demo/backend
@@ -201,13 +202,19 @@ class KilledAtEveryStepTest {
         // given, in a first lifetime, each environment with the versions its trial starts from
         vitals.start();
         driver = driver();
+        Semaphore parallel = new Semaphore(PARALLEL_SETUPS);
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> setups = new ArrayList<>();
             setups.add(pool.submit(this::quickDeploys));
             for (Trial t : trials) {
                 setups.add(pool.submit(() -> {
-                    for (String version : startingVersions(t.pipeline())) {
-                        driver.deployed("alice", t.service(), version, t.env());
+                    parallel.acquire();
+                    try {
+                        for (String version : startingVersions(t.pipeline())) {
+                            driver.deployed("alice", t.service(), version, ENV);
+                        }
+                    } finally {
+                        parallel.release();
                     }
                     return null;
                 }));
@@ -219,14 +226,14 @@ class KilledAtEveryStepTest {
         vitals.kill();
 
         // when each trial's pipeline is held at its point and Vitals is killed with SIGKILL there
-        String pauseAt = trials.stream().map(t -> t.env() + "/" + t.point()).collect(Collectors.joining(","));
+        String pauseAt = trials.stream().map(t -> t.service() + "/" + t.point()).collect(Collectors.joining(","));
         vitals.start(Map.of("VITALS_FAULT_INJECTION_PAUSE_AT", pauseAt));
         for (Trial t : trials) {
             ids.put(t, driver.request("alice", switch (t.pipeline()) {
-                case BLUE_GREEN_DEPLOY -> "/deploy backend v1.4 " + t.env();
-                case ROLLING_DEPLOY -> "/deploy frontend v2.1 " + t.env();
-                case SWITCH_BACK_ROLLBACK -> "/rollback backend " + t.env();
-                case RESTART_KEPT_ROLLBACK -> "/rollback backend " + t.env() + " to:v1.3";
+                case BLUE_GREEN_DEPLOY -> "/deploy " + t.service() + " v1.4 " + ENV;
+                case ROLLING_DEPLOY -> "/deploy " + t.service() + " v2.1 " + ENV;
+                case SWITCH_BACK_ROLLBACK -> "/rollback " + t.service() + " " + ENV;
+                case RESTART_KEPT_ROLLBACK -> "/rollback " + t.service() + " " + ENV + " to:v1.3";
             }));
         }
         for (Trial t : trials) {
@@ -255,9 +262,9 @@ class KilledAtEveryStepTest {
     private Void quickDeploys() {
         List<String> versions = List.of("v1.3", "v1.4", "v1.5");
         for (int i = 0; i < QUICK_DEPLOYS; i++) {
-            driver.deployed("alice", "quick", versions.get(i % versions.size()), QUICK_ENV);
+            driver.deployed("alice", "quick", versions.get(i % versions.size()), ENV);
         }
-        List<ContainerInfo> all = driver.all("quick", QUICK_ENV);
+        List<ContainerInfo> all = driver.all("quick", ENV);
         runningAfterQuickDeploys = all.stream().filter(ContainerInfo::running).count();
         containersAfterQuickDeploys = all.size();
         return null;
@@ -275,8 +282,8 @@ class KilledAtEveryStepTest {
     @MethodSource("trials")
     void endsWithItsStatusOneLiveVersionAtMostOneStandbyNoOrphanAndSaysSo(Trial t) {
         DeploymentView d = ended.get(t);
-        Catalog.Environment env = CatalogLoader.load(vitals.catalog()).environments().get(t.env());
-        List<ContainerInfo> all = driver.all(t.service(), t.env());
+        Catalog.Environment env = CatalogLoader.load(vitals.catalog()).environments().get(ENV);
+        List<ContainerInfo> all = driver.all(t.service(), ENV);
         List<ContainerInfo> serving = all.stream().filter(c -> c.servesAs(env.network(), t.service())).toList();
         List<ContainerInfo> standby = all.stream().filter(c -> c.running() && !serving.contains(c)).toList();
 
@@ -306,8 +313,7 @@ class KilledAtEveryStepTest {
                 vitals.close();
             }
         } finally {
-            trials().forEach(t -> TestCatalog.removeEnvironment(t.env()));
-            TestCatalog.removeEnvironment(QUICK_ENV);
+            TestCatalog.removeEnvironment(ENV);
             runtime.close();
         }
     }
@@ -320,7 +326,7 @@ class KilledAtEveryStepTest {
         Catalog catalog = CatalogLoader.load(vitals.catalog());
         DeployDriver driver = new DeployDriver(new ConsoleClient(vitals.port()), runtime, catalog);
         await().atMost(Duration.ofMinutes(2)).until(() -> catalog.localImages().stream()
-                .allMatch(i -> runtime.image(catalog.environments().get(QUICK_ENV).engine(), i.ref()).isPresent()));
+                .allMatch(i -> runtime.image(catalog.environments().get(ENV).engine(), i.ref()).isPresent()));
         return driver;
     }
 }
