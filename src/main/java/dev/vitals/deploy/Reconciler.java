@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -48,6 +49,7 @@ class Reconciler {
     private final TrafficSwitch traffic;
     private final Clock clock;
     private final RunJournal journal;
+    private final ReentrantLock reconciling = new ReentrantLock();
     /** Deployments found RUNNING at start that still await reconciliation (the engine may be down). */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     /** Of those, the ones this process gave up on because the engine stopped answering. */
@@ -84,6 +86,18 @@ class Reconciler {
 
     @Scheduled(fixedDelayString = "${vitals.reconcile-interval:10s}", initialDelayString = "${vitals.reconcile-interval:10s}")
     void retry() {
+        // One pass at a time: the pass at start and the scheduled one must not reconcile a deployment twice.
+        if (!reconciling.tryLock()) {
+            return;
+        }
+        try {
+            retryPending();
+        } finally {
+            reconciling.unlock();
+        }
+    }
+
+    private void retryPending() {
         for (String id : List.copyOf(pending)) {
             try {
                 if (runner.active(id).isPresent()) {
