@@ -56,7 +56,7 @@ class EngineRestartTest {
                 services:
                   backend:
                     image: vitals-demo/backend
-                    health: {interval: 5s, timeout: 2s, retries: 2, gate-timeout: 60s}
+                    health: {interval: 5s, timeout: 10s, retries: 3, gate-timeout: 120s}
                 users:
                   alice: [deployer]
                 deploy: {verify-stable: 1s}

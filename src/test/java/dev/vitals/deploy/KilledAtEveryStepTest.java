@@ -171,7 +171,7 @@ class KilledAtEveryStepTest {
                         image: vitals-demo/backend
                     """);
             y.append("""
-                        health: {interval: 2s, timeout: 2s, retries: 2, gate-timeout: 60s}
+                        health: {interval: 2s, timeout: 10s, retries: 5, gate-timeout: 120s}
                     """);
             if (t.pipeline() == Pipeline.BLUE_GREEN_DEPLOY || t.pipeline() == Pipeline.ROLLING_DEPLOY) {
                 y.append(hooks);
@@ -180,7 +180,7 @@ class KilledAtEveryStepTest {
         y.append("""
                   quick:
                     image: vitals-demo/backend
-                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 40s}
+                    health: {interval: 1s, timeout: 10s, retries: 5, gate-timeout: 120s}
                 users:
                   alice: [deployer]
                 deploy: {verify-stable: 1s, hot-standby: 15m, keep-stopped: 1}
