@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionOperations;
 
 /** Parses every line once, checks the caller's roles, and routes the typed command to its handler. */
 @Component
@@ -28,11 +29,14 @@ class ChatDispatcher implements ChatInbound {
     private final List<ReactionListener> reactionListeners;
     private final List<ButtonListener> buttonListeners;
     private final ApplicationEventPublisher events;
+    private final TransactionOperations tx;
     private final Clock clock;
 
     ChatDispatcher(Catalog catalog, CommandAuthorizer authorizer, List<CommandHandler<?>> handlers,
                    List<ReactionListener> reactionListeners, List<ButtonListener> buttonListeners,
-                   ApplicationEventPublisher events, Clock clock, @Value("${vitals.zone}") ZoneId zone) {
+                   ApplicationEventPublisher events, TransactionOperations tx, Clock clock,
+                   @Value("${vitals.zone}") ZoneId zone) {
+        this.tx = tx;
         this.parser = new CommandParser(clock, zone);
         this.vocabulary = new Vocabulary(new TreeSet<>(catalog.services().keySet()),
                 new TreeSet<>(catalog.environments().keySet()), new TreeSet<>(catalog.users().keySet()));
@@ -63,8 +67,17 @@ class ChatDispatcher implements ChatInbound {
                 }
             }
         }
-        events.publishEvent(new CommandHandled(caller.name(), origin.channel(), origin.thread(), text, accepted,
-                firstLine(reply.message().text()), clock.instant()));
+        CommandHandled handled = new CommandHandled(caller.name(), origin.channel(), origin.thread(), text, accepted,
+                firstLine(reply.message().text()), clock.instant());
+        try {
+            // In a transaction, so the event publication registry stores it for the audit log's listener.
+            tx.executeWithoutResult(t -> events.publishEvent(handled));
+        } catch (RuntimeException e) {
+            log.error("Command by {} could not be recorded for the audit log ({})", caller.name(),
+                    e.getClass().getSimpleName());
+            reply = Reply.text(reply.message().text() + "\n⚠️ Vitals could not record this command (its database"
+                    + " is not answering); check the outcome before relying on it.");
+        }
         replier.accept(reply);
     }
 

@@ -132,6 +132,7 @@ class PipelineRunner implements AutoCloseable {
         Deployment d = run.deployment;
         for (int i = from; i < steps.size(); i++) {
             PipelineStep step = steps.get(i);
+            answerLateCancel(run);
             if (run.cancelRequested() && !run.trafficMoved()) {
                 undo(run);
                 return new Ending(DeploymentStatus.CANCELLED, "cancelled before " + step.name() + "; " + servingNow(run));
@@ -149,17 +150,11 @@ class PipelineRunner implements AutoCloseable {
                 case StepOutcome.Failed f -> StepStatus.FAILED;
                 case StepOutcome.Skipped s -> StepStatus.SKIPPED;
             };
+            Duration took = Duration.between(started, ended);
             durably("record the end of " + step.name(), () -> {
-                store.finishStep(d.id(), seq, status, outcome.detail(), ended);
+                lifecycle.stepFinished(d, seq, step.name(), status, outcome.detail(), took, ended);
                 return null;
             });
-            Duration took = Duration.between(started, ended);
-            try {
-                events.publishEvent(new DeploymentStepFinished(d.id(), d.service(), d.environment(), step.name(),
-                        status, outcome.detail(), took, ended));
-            } catch (RuntimeException e) {
-                log.warn("A listener of step {} of {} failed: {}", step.name(), d.id(), e.toString());
-            }
             run.say(switch (status) {
                 case SUCCEEDED -> "✅ ";
                 case FAILED -> "❌ ";
@@ -173,6 +168,7 @@ class PipelineRunner implements AutoCloseable {
                 return failSafely(run, step.name() + " failed: " + firstLine(failed.detail()) + ". ");
             }
         }
+        answerLateCancel(run);
         return new Ending(DeploymentStatus.SUCCEEDED, d.service() + " " + d.version() + " is live in "
                 + d.environment() + ".");
     }
@@ -225,6 +221,15 @@ class PipelineRunner implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    private static void answerLateCancel(Run run) {
+        if (run.lateCancelToAnswer()) {
+            Deployment d = run.deployment;
+            run.say("⏹ the cancel by " + run.cancelledBy() + " came while traffic was moving; " + d.version()
+                    + " serves " + d.service() + " now, so it no longer applies: /rollback " + d.service() + " "
+                    + d.environment() + " brings the previous version back.");
+        }
     }
 
     /** A deployment this process can no longer finish by itself. */
