@@ -77,12 +77,19 @@ public final class VitalsProcess implements AutoCloseable {
 
     /** Starts Vitals and waits until it reports healthy. */
     public void start() throws IOException {
+        start(Map.of());
+    }
+
+    /** Starts Vitals with these settings added for this start only, and waits until it reports healthy. */
+    public void start(Map<String, String> extraSettings) throws IOException {
         starts++;
         Path log = dir.resolve("vitals-" + starts + ".log");
-        Process p = builder(log).start();
+        ProcessBuilder pb = builder(log);
+        pb.environment().putAll(extraSettings);
+        Process p = pb.start();
         process = p;
         ConsoleClient probe = new ConsoleClient(port);
-        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
             if (!p.isAlive()) {
                 fail("Vitals exited during start; see " + log);
             }

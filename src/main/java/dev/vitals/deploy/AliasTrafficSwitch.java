@@ -14,9 +14,11 @@ import org.springframework.stereotype.Component;
 @Component
 class AliasTrafficSwitch implements TrafficSwitch {
     private final ContainerRuntime runtime;
+    private final FaultInjection faults;
 
-    AliasTrafficSwitch(ContainerRuntime runtime) {
+    AliasTrafficSwitch(ContainerRuntime runtime, FaultInjection faults) {
         this.runtime = runtime;
+        this.faults = faults;
     }
 
     @Override
@@ -29,7 +31,19 @@ class AliasTrafficSwitch implements TrafficSwitch {
             runtime.connect(env.engine(), to, env.network(), List.of(service.name()));
         }
         if (from != null) {
+            if (faults.enabled()) {
+                pauseIfAsked();
+            }
             runtime.dropAliases(env.engine(), from, env.network());
+        }
+    }
+
+    private void pauseIfAsked() {
+        try {
+            faults.midMove();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted in the middle of a traffic move", e);
         }
     }
 

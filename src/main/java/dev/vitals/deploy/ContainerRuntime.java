@@ -14,6 +14,21 @@ import java.util.function.Consumer;
  */
 public interface ContainerRuntime {
 
+    /**
+     * The longest a single engine call (other than event streams and waits for a one-shot container)
+     * takes before it fails with {@link EngineUnavailableException}.
+     */
+    default Duration callTimeout() {
+        return Duration.ofSeconds(60);
+    }
+
+    /**
+     * Closes the connections to the engine: calls still in flight on them fail at once. The next call
+     * connects again.
+     */
+    default void closeConnections(EngineEndpoint engine) {
+    }
+
     /** The engine's version; throws {@link EngineUnavailableException} when it does not answer. */
     String ping(EngineEndpoint engine);
 

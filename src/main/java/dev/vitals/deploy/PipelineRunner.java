@@ -13,20 +13,27 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.stereotype.Component;
 
 /**
  * Executes a pipeline step by step: each step is persisted before and after it runs, bounded by its
- * timeout, and a failure undoes exactly what the run did — before the traffic moved, the new
+ * timeout (and abandoned only once its engine call has returned), its terminal status recorded with
+ * retries, and a failure undoes exactly what the run did — before the traffic moved, the new
  * containers go and the old ones were never touched (FAILED); after it, traffic moves back (ROLLED_BACK).
  */
 @Component
@@ -44,9 +51,21 @@ class PipelineRunner implements AutoCloseable {
     private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("vitals-step-", 0).factory());
     private final Map<String, Run> active = new ConcurrentHashMap<>();
+    private final RunJournal journal;
+    private final FaultInjection faults;
+    /** Database writes of a pipeline: retried with backoff (up to 10 s apart) until the database answers. */
+    private final RetryTemplate databaseRetry = new RetryTemplate(RetryPolicy.builder()
+            .includes(DataAccessException.class, TransactionException.class)
+            .maxRetries(Long.MAX_VALUE).delay(Duration.ofMillis(200)).multiplier(2).maxDelay(Duration.ofSeconds(10))
+            .build());
+    /** How long past the engine call timeout a timed-out step may take to end before its connections are closed. */
+    private static final Duration GRACE = Duration.ofSeconds(5);
 
     PipelineRunner(DeploymentStore store, DeploymentLifecycle lifecycle, ContainerRuntime runtime,
-                   TrafficSwitch traffic, ApplicationEventPublisher events, Clock clock) {
+                   TrafficSwitch traffic, ApplicationEventPublisher events, Clock clock, RunJournal journal,
+                   FaultInjection faults) {
+        this.journal = journal;
+        this.faults = faults;
         this.store = store;
         this.lifecycle = lifecycle;
         this.runtime = runtime;
@@ -66,64 +85,100 @@ class PipelineRunner implements AutoCloseable {
 
     private void execute(Run run, List<PipelineStep> steps, int from) {
         Deployment d = run.deployment;
+        Ending ending;
         try {
-            for (int i = from; i < steps.size(); i++) {
-                PipelineStep step = steps.get(i);
-                answerLateCancel(run);
-                if (run.cancelRequested() && !run.trafficMoved()) {
-                    undo(run);
-                    lifecycle.finish(d, DeploymentStatus.CANCELLED, "cancelled before " + step.name() + "; "
-                            + servingNow(run));
-                    return;
-                }
-                int seq = store.startStep(d.id(), step.name(), clock.instant());
-                run.say("▶ " + step.name());
-                Instant started = clock.instant();
-                StepOutcome outcome = runStep(step, run);
-                Instant ended = clock.instant();
-                StepStatus status = switch (outcome) {
-                    case StepOutcome.Succeeded s -> StepStatus.SUCCEEDED;
-                    case StepOutcome.Failed f -> StepStatus.FAILED;
-                    case StepOutcome.Skipped s -> StepStatus.SKIPPED;
-                };
-                Duration took = Duration.between(started, ended);
-                lifecycle.stepFinished(d, seq, step.name(), status, outcome.detail(), took, ended);
-                run.say(switch (status) {
-                    case SUCCEEDED -> "✅ ";
-                    case FAILED -> "❌ ";
-                    default -> "⏭ ";
-                } + step.name() + " (" + DurationText.format(took.truncatedTo(ChronoUnit.MILLIS)) + "): "
-                        + outcome.detail());
-                if (outcome instanceof StepOutcome.Failed failed && !failed.threadOutput().isEmpty()) {
-                    run.say(failed.threadOutput());
-                }
-                if (outcome instanceof StepOutcome.Failed failed) {
-                    failSafely(run, step.name() + " failed: " + firstLine(failed.detail()) + ". ");
-                    return;
-                }
-            }
-            answerLateCancel(run);
-            lifecycle.finish(d, DeploymentStatus.SUCCEEDED, d.service() + " " + d.version() + " is live in "
-                    + d.environment() + ".");
+            recordStart(run);
+            ending = runSteps(run, steps, from);
         } catch (InterruptedException e) {
             // Vitals is shutting down: the deployment stays RUNNING and is reconciled at the next start.
             Thread.currentThread().interrupt();
             log.warn("Deployment {} interrupted by shutdown; it will be reconciled at the next start", d.id());
+            active.remove(d.id());
             return;
         } catch (RuntimeException e) {
             ErrorId id = ErrorId.logged(log, "Deployment " + d.id() + " failed unexpectedly", e);
-            failSafely(run, id.sentence() + " ");
+            ending = failSafely(run, id.sentence() + " ");
+        }
+        try {
+            if (ending != null) {
+                finishDurably(d, ending.status(), ending.detail());
+            }
         } finally {
             active.remove(d.id());
         }
     }
 
+    /** How a run ends: the terminal status to record (recording it is retried, never undone). */
+    private record Ending(DeploymentStatus status, String detail) {
+    }
+
+    /** What served before and what the run reuses, recorded before any step acts. */
+    private void recordStart(Run run) {
+        String id = run.deployment.id();
+        durably("record the containers of " + id, () -> {
+            for (var c : run.previous) {
+                journal.container(id, c.id(), RunJournal.Role.PREVIOUS, c.name());
+            }
+            for (String c : run.incoming) {
+                if (!run.created.contains(c)) {
+                    journal.container(id, c, RunJournal.Role.REUSED, null);
+                }
+            }
+            return null;
+        });
+    }
+
+    private Ending runSteps(Run run, List<PipelineStep> steps, int from) throws InterruptedException {
+        Deployment d = run.deployment;
+        for (int i = from; i < steps.size(); i++) {
+            PipelineStep step = steps.get(i);
+            answerLateCancel(run);
+            if (run.cancelRequested() && !run.trafficMoved()) {
+                undo(run);
+                return new Ending(DeploymentStatus.CANCELLED, "cancelled before " + step.name() + "; " + servingNow(run));
+            }
+            int seq = durably("record the start of " + step.name(), () -> store.startStep(d.id(), step.name(),
+                    clock.instant()));
+            faults.pause(run, step.name(), FaultInjection.Point.BEFORE);
+            run.say("▶ " + step.name());
+            Instant started = clock.instant();
+            StepOutcome outcome = runStep(step, run);
+            faults.pause(run, step.name(), FaultInjection.Point.AFTER);
+            Instant ended = clock.instant();
+            StepStatus status = switch (outcome) {
+                case StepOutcome.Succeeded s -> StepStatus.SUCCEEDED;
+                case StepOutcome.Failed f -> StepStatus.FAILED;
+                case StepOutcome.Skipped s -> StepStatus.SKIPPED;
+            };
+            Duration took = Duration.between(started, ended);
+            durably("record the end of " + step.name(), () -> {
+                lifecycle.stepFinished(d, seq, step.name(), status, outcome.detail(), took, ended);
+                return null;
+            });
+            run.say(switch (status) {
+                case SUCCEEDED -> "✅ ";
+                case FAILED -> "❌ ";
+                default -> "⏭ ";
+            } + step.name() + " (" + DurationText.format(took.truncatedTo(ChronoUnit.MILLIS)) + "): "
+                    + outcome.detail());
+            if (outcome instanceof StepOutcome.Failed failed && !failed.threadOutput().isEmpty()) {
+                run.say(failed.threadOutput());
+            }
+            if (outcome instanceof StepOutcome.Failed failed) {
+                return failSafely(run, step.name() + " failed: " + firstLine(failed.detail()) + ". ");
+            }
+        }
+        answerLateCancel(run);
+        return new Ending(DeploymentStatus.SUCCEEDED, d.service() + " " + d.version() + " is live in "
+                + d.environment() + ".");
+    }
+
     /**
-     * Undoes the run and ends it. When the undo itself fails (the engine went away), the deployment
-     * stays RUNNING with its lock, and reconciliation brings it to a safe end once the engine answers:
-     * a terminal status is only written when it is true.
+     * Undoes the run and says how it ends. When the undo itself fails (the engine went away), the
+     * deployment stays RUNNING with its lock (null), and reconciliation brings it to a safe end once
+     * the engine answers: a terminal status is only written when it is true.
      */
-    private void failSafely(Run run, String why) {
+    private Ending failSafely(Run run, String why) {
         Deployment d = run.deployment;
         boolean moved = run.trafficMoved();
         try {
@@ -135,9 +190,37 @@ class PipelineRunner implements AutoCloseable {
             run.say("⚠️ " + why + "Undoing it failed too (" + cause + "). " + d.id() + " stays RUNNING and"
                     + " holds its lock; Vitals brings it to a safe end as soon as the engine answers again.");
             events.publishEvent(new ReconciliationNeeded(d.id()));
-            return;
+            return null;
         }
-        lifecycle.finish(d, moved ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, why + servingNow(run));
+        return new Ending(moved ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, why + servingNow(run));
+    }
+
+    /**
+     * Records a terminal status, retrying while the database does not answer: the work it describes
+     * is done, so a failure to record it is never a reason to undo that work. Should Vitals stop
+     * meanwhile, the deployment is still RUNNING and reconciliation finds it finished.
+     */
+    private void finishDurably(Deployment d, DeploymentStatus to, String detail) {
+        try {
+            durably("record " + d.id() + " as " + to, () -> {
+                lifecycle.finish(d, to, detail);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.error("Could not record {} as {}; it stays RUNNING and is reconciled at the next start", d.id(), to, e);
+        }
+    }
+
+    /** A database write of the pipeline, retried with backoff while the database does not answer. */
+    private <T> T durably(String what, Supplier<T> write) {
+        return databaseRetry.invoke(() -> {
+            try {
+                return write.get();
+            } catch (DataAccessException | TransactionException e) {
+                log.warn("Could not {} ({}); retrying", what, e.getMessage());
+                throw e;
+            }
+        });
     }
 
     private static void answerLateCancel(Run run) {
@@ -153,13 +236,27 @@ class PipelineRunner implements AutoCloseable {
     record ReconciliationNeeded(String deploymentId) {
     }
 
+    /**
+     * Runs a step on its own thread, bounded by its timeout. A step that outlives it is interrupted,
+     * but abandoned only once it has really ended: the engine call it is in returns (every call has
+     * its own timeout) or, failing that, its connections to the engine are closed. Only then may undo
+     * start, so undo never races a half-finished switch.
+     */
     private StepOutcome runStep(PipelineStep step, Run run) throws InterruptedException {
         Duration timeout = step.timeout(run);
-        Future<StepOutcome> future = stepThreads.submit(() -> step.execute(run));
+        CountDownLatch ended = new CountDownLatch(1);
+        Future<StepOutcome> future = stepThreads.submit(() -> {
+            try {
+                return faults.within(run, step.name(), () -> step.execute(run));
+            } finally {
+                ended.countDown();
+            }
+        });
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
+            awaitAbandoned(step, run, ended);
             return new StepOutcome.Failed(step.name() + " did not finish within " + DurationText.format(timeout));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -175,11 +272,27 @@ class PipelineRunner implements AutoCloseable {
         }
     }
 
+    private void awaitAbandoned(PipelineStep step, Run run, CountDownLatch ended) throws InterruptedException {
+        Duration callTimeout = runtime.callTimeout();
+        if (ended.await(callTimeout.toMillis() + GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            return;
+        }
+        log.warn("Step {} of {} outlived the engine call timeout; closing the connections to {}", step.name(),
+                run.deployment.id(), run.env.engine().host());
+        run.say("⚠️ " + step.name() + " is still waiting for the engine; Vitals closes its connections to it before"
+                + " undoing anything.");
+        runtime.closeConnections(run.env.engine());
+        while (!ended.await(callTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("Step {} of {} has still not ended", step.name(), run.deployment.id());
+        }
+    }
+
     /** Undoes the run: traffic back to what served before, stopped old containers started, new ones removed. */
     void undo(Run run) {
         var engine = run.env.engine();
-        for (String id : run.stopped) {
-            runtime.start(engine, id);
+        String id = run.deployment.id();
+        for (String c : run.stopped) {
+            runtime.start(engine, c);
         }
         Set<String> restored = new HashSet<>();
         for (int i = run.moves.size() - 1; i >= 0; i--) {
@@ -190,19 +303,29 @@ class PipelineRunner implements AutoCloseable {
             } else {
                 runtime.disconnect(engine, move.to(), run.env.network());
             }
-        }
-        for (String id : run.stopped) {
-            if (!restored.contains(id)) {
-                traffic.move(run.env, run.service, null, id);
+            if (move.seq() > 0) {
+                durably("record move " + move.seq() + " of " + id + " as undone", () -> {
+                    journal.moved(id, move.seq(), RunJournal.MoveState.UNDONE);
+                    return null;
+                });
             }
         }
-        for (String id : run.created) {
-            runtime.remove(engine, id);
+        for (String c : run.stopped) {
+            if (!restored.contains(c)) {
+                traffic.move(run.env, run.service, null, c);
+            }
         }
-        for (String id : run.incoming) {
-            if (!run.created.contains(id)) {
-                // A kept container this run started for a rollback goes back to being kept.
-                runtime.disconnect(engine, id, run.env.network());
+        for (String c : run.created) {
+            runtime.remove(engine, c);
+        }
+        for (String c : run.incoming) {
+            if (!run.created.contains(c)) {
+                // A kept container this run moved traffic to goes back to being kept: off the network, and
+                // stopped again if the run started it.
+                runtime.disconnect(engine, c, run.env.network());
+                if (run.restarted.contains(c)) {
+                    runtime.stop(engine, c, Duration.ofSeconds(10));
+                }
             }
         }
         run.moves.clear();

@@ -6,13 +6,16 @@ import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The working state of one pipeline execution: what served before, what this run created, and which
- * traffic moves it made (so that a failure can undo exactly those). Everything here can be derived
- * again from the engine's labels after a restart.
+ * traffic moves it made (so that a failure can undo exactly those). Everything here is also recorded
+ * in the {@link RunJournal} as it happens, so a restarted Vitals can tell what the run did.
  */
 final class Run {
+    private static final Logger log = LoggerFactory.getLogger(Run.class);
     final Deployment deployment;
     final Environment env;
     final Service service;
@@ -22,7 +25,9 @@ final class Run {
     final List<String> created = new ArrayList<>();
     /** Containers that serve the new version, created or reused, in order. */
     final List<String> incoming = new ArrayList<>();
-    /** Traffic moves made so far; undone in reverse on failure. */
+    /** Of those, kept stopped containers this run started (a rollback): stopped again on failure. */
+    final List<String> restarted = new ArrayList<>();
+    /** Traffic moves intended so far (made, or interrupted half-way); undone in reverse on failure. */
     final List<Move> moves = new ArrayList<>();
     /** Old containers this run stopped (recreate), started again on failure. */
     final List<String> stopped = new ArrayList<>();
@@ -30,7 +35,8 @@ final class Run {
     private volatile String cancelledBy;
     private volatile boolean lateCancelAnswered;
 
-    record Move(String from, String to) {
+    /** A traffic move; {@code seq} is its number in the {@link RunJournal}. */
+    record Move(int seq, String from, String to) {
     }
 
     Run(Deployment deployment, Environment env, Service service, List<ContainerInfo> previous,
@@ -42,8 +48,13 @@ final class Run {
         this.narrator = narrator;
     }
 
+    /** Tells the thread; a failure to tell is logged, never a reason to undo the run. */
     void say(String line) {
-        narrator.accept(line);
+        try {
+            narrator.accept(line);
+        } catch (RuntimeException e) {
+            log.warn("Could not tell the thread of {}: {}", deployment.id(), e.toString());
+        }
     }
 
     void requestCancel(String actor) {

@@ -50,9 +50,11 @@ class Steps {
     private final DeploymentStore store;
     private final Catalog catalog;
     private final Clock clock;
+    private final RunJournal journal;
 
     Steps(ContainerRuntime runtime, TrafficSwitch traffic, MaintenanceWindows windows, DeploymentStore store,
-          Catalog catalog, Clock clock) {
+          Catalog catalog, Clock clock, RunJournal journal) {
+        this.journal = journal;
         this.runtime = runtime;
         this.traffic = traffic;
         this.windows = windows;
@@ -235,7 +237,7 @@ class Steps {
 
             public Duration timeout(Run run) { return catalog.deploy().stepTimeout(); }
 
-            public StepOutcome execute(Run run) {
+            public StepOutcome execute(Run run) throws InterruptedException {
                 String id = createAndStart(run, 1);
                 return new StepOutcome.Succeeded("started " + containerName(run, id) + " from " + run.deployment.shortDigest());
             }
@@ -248,8 +250,11 @@ class Steps {
 
             public Duration timeout(Run run) { return catalog.deploy().stepTimeout(); }
 
-            public StepOutcome execute(Run run) {
+            public StepOutcome execute(Run run) throws InterruptedException {
                 String id = run.incoming.getFirst();
+                checkpoint();
+                journal.container(run.deployment.id(), id, RunJournal.Role.RESTARTED, null);
+                run.restarted.add(id);
                 runtime.start(run.env.engine(), id);
                 return new StepOutcome.Succeeded("started the kept container " + containerName(run, id));
             }
@@ -276,7 +281,7 @@ class Steps {
 
             public Duration timeout(Run run) { return Duration.ofSeconds(30); }
 
-            public StepOutcome execute(Run run) {
+            public StepOutcome execute(Run run) throws InterruptedException {
                 long t0 = System.nanoTime();
                 String to = run.incoming.getFirst();
                 String from = run.previous.isEmpty() ? null : run.previous.getFirst().id();
@@ -325,8 +330,10 @@ class Steps {
 
             public Duration timeout(Run run) { return Duration.ofSeconds(60); }
 
-            public StepOutcome execute(Run run) {
+            public StepOutcome execute(Run run) throws InterruptedException {
                 for (ContainerInfo old : run.previous) {
+                    checkpoint();
+                    journal.container(run.deployment.id(), old.id(), RunJournal.Role.STOPPED, old.name());
                     runtime.disconnect(run.env.engine(), old.id(), run.env.network());
                     runtime.stop(run.env.engine(), old.id(), Duration.ofSeconds(10));
                     run.stopped.add(old.id());
@@ -377,22 +384,51 @@ class Steps {
 
             public Duration timeout(Run run) { return Duration.ofSeconds(60); }
 
-            public StepOutcome execute(Run run) {
+            public StepOutcome execute(Run run) throws InterruptedException {
+                List<String> retired = retireOlderStandbys(run);
                 int pruned = prune(run);
+                String retiredText = retired.isEmpty() ? "" : "; the older standby " + String.join(", ", retired)
+                        + " was stopped and is kept";
                 if (run.previous.isEmpty() || !run.stopped.isEmpty()) {
                     return new StepOutcome.Succeeded((run.stopped.isEmpty() ? "nothing to retire"
-                            : run.previousVersion() + " is kept stopped for rollback") + prunedText(pruned));
+                            : run.previousVersion() + " is kept stopped for rollback") + retiredText + prunedText(pruned));
                 }
                 Instant until = clock.instant().plus(catalog.deploy().hotStandby());
                 return new StepOutcome.Succeeded(run.previousVersion() + " keeps running off the traffic path as hot"
                         + " standby until " + until.truncatedTo(ChronoUnit.SECONDS) + " (/rollback "
-                        + run.service.name() + " " + run.env.name() + " switches back at once)" + prunedText(pruned));
+                        + run.service.name() + " " + run.env.name() + " switches back at once)" + retiredText
+                        + prunedText(pruned));
             }
         };
     }
 
     private static String prunedText(int pruned) {
         return pruned == 0 ? "" : "; removed " + pruned + " older container(s)";
+    }
+
+    /**
+     * One hot standby: every running container of the service that neither serves now nor is the
+     * version just replaced (an older standby) is taken off the network and stopped — kept for a
+     * rollback, recorded as retired by this run. Returns their names.
+     */
+    List<String> retireOlderStandbys(Run run) throws InterruptedException {
+        java.util.Set<String> keep = new java.util.HashSet<>(run.incoming);
+        run.previous.forEach(c -> keep.add(c.id()));
+        List<String> retired = new ArrayList<>();
+        for (ContainerInfo c : runtime.containers(run.env.engine(), Map.of(Labels.MANAGED, "true",
+                Labels.SERVICE, run.service.name(), Labels.ENVIRONMENT, run.env.name()))) {
+            if (c.labels().containsKey(Labels.ROLE) || !c.running() || keep.contains(c.id())
+                    || c.servesAs(run.env.network(), run.service.name())) {
+                continue;
+            }
+            checkpoint();
+            journal.container(run.deployment.id(), c.id(), RunJournal.Role.RETIRED, c.name());
+            // Off the network first: a stopped container must not hold an address it may not get back.
+            runtime.disconnect(run.env.engine(), c.id(), run.env.network());
+            runtime.stop(run.env.engine(), c.id(), Duration.ofSeconds(10));
+            retired.add(c.name() + " (" + LiveVersions.versionOf(c) + ")");
+        }
+        return retired;
     }
 
     /** Removes stopped containers of the service beyond the last {@code keepStopped}. */
@@ -412,22 +448,38 @@ class Steps {
         return removed;
     }
 
-    /** Every traffic move is recorded, so that a failure can undo exactly the moves that were made. */
-    private void moveTraffic(Run run, String from, String to) {
+    /**
+     * Every traffic move is recorded as intended before it is made and as done after, so that a failure
+     * (or a restarted Vitals) can undo exactly the moves that were made, half-made ones included.
+     */
+    private void moveTraffic(Run run, String from, String to) throws InterruptedException {
+        checkpoint();
+        int seq = journal.intend(run.deployment.id(), from, to);
+        run.moves.add(new Run.Move(seq, from, to));
         traffic.move(run.env, run.service, from, to);
-        run.moves.add(new Run.Move(from, to));
+        journal.moved(run.deployment.id(), seq, RunJournal.MoveState.DONE);
     }
 
-    private String createAndStart(Run run, int replica) {
+    /** A step abandoned after its timeout makes no further change to the engine. */
+    private static void checkpoint() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("the step was abandoned");
+        }
+    }
+
+    private String createAndStart(Run run, int replica) throws InterruptedException {
         Deployment d = run.deployment;
         Catalog.Health h = run.service.health();
         HealthCheck check = new HealthCheck(h.command(), h.interval(), h.timeout(), h.retries(), h.startPeriod());
         ContainerSpec spec = new ContainerSpec(run.containerName(replica), d.imageDigest(), labels(d),
                 run.service.env(), List.of(), run.env.network(), List.of(), Optional.of(check), Map.of(),
                 run.service.volumes(), run.service.resources());
+        checkpoint();
         String id = runtime.create(run.env.engine(), spec);
         run.created.add(id);
         run.incoming.add(id);
+        journal.container(d.id(), id, RunJournal.Role.CREATED, spec.name());
+        checkpoint();
         runtime.start(run.env.engine(), id);
         return id;
     }

@@ -202,6 +202,21 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     @Override
+    public Duration callTimeout() {
+        return CONNECTION_TIMEOUT.plus(RESPONSE_TIMEOUT);
+    }
+
+    @Override
+    public void closeConnections(EngineEndpoint engine) {
+        var c = clients.remove(engine);
+        if (c != null) {
+            log.warn("Closing the connections to the Docker engine at {}: calls in flight fail now", engine.host());
+            closeQuietly(c.calls());
+            closeQuietly(c.streams());
+        }
+    }
+
+    @Override
     public void close() {
         for (var c : clients.values()) {
             closeQuietly(c.calls());
@@ -530,8 +545,10 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
         int seconds = (int) Math.max(0, Math.min(Integer.MAX_VALUE, grace.toSeconds()));
         run(engine, () -> {
             try {
-                // the engine answers only after the grace period: no response timeout for this one
-                clients(engine).streams().stopContainerCmd(containerId).withTimeout(seconds).exec();
+                // the engine answers only after the grace period: a long grace goes without a response timeout
+                var client = grace.plusSeconds(10).compareTo(RESPONSE_TIMEOUT) < 0 ? client(engine)
+                        : clients(engine).streams();
+                client.stopContainerCmd(containerId).withTimeout(seconds).exec();
             } catch (NotModifiedException e) {
                 // already stopped
             } catch (NotFoundException e) {
