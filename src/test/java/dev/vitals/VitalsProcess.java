@@ -19,6 +19,8 @@ public final class VitalsProcess implements AutoCloseable {
     private final Path dir;
     private final Path catalog;
     private final EmbeddedPostgres postgres;
+    /** False for a process {@link #alongside} another: the first one's PostgreSQL is not its to stop. */
+    private final boolean ownsPostgres;
     private final int port;
     private final Map<String, String> settings;
     private Process process;
@@ -29,10 +31,34 @@ public final class VitalsProcess implements AutoCloseable {
         this.catalog = dir.resolve("vitals.yml");
         Files.writeString(catalog, catalogYaml);
         this.postgres = EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("pg").toFile()).start();
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
-        }
+        this.ownsPostgres = true;
+        this.port = freePort();
         this.settings = Map.copyOf(settings);
+    }
+
+    private VitalsProcess(Path dir, VitalsProcess first) {
+        this.dir = dir;
+        this.catalog = first.catalog;
+        this.postgres = first.postgres;
+        this.ownsPostgres = false;
+        this.port = freePort();
+        this.settings = first.settings;
+    }
+
+    /**
+     * A second Vitals on this one's database and catalog, with a port and a VITALS_HOME of its own: the
+     * pair an active/standby deployment runs. Close it before this one.
+     */
+    public VitalsProcess alongside(String name) throws IOException {
+        return new VitalsProcess(Files.createDirectories(dir.resolveSibling(name)), this);
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public int port() {
@@ -86,6 +112,8 @@ public final class VitalsProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        postgres.close();
+        if (ownsPostgres) {
+            postgres.close();
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.vitals.chat.Caller;
 import dev.vitals.deploy.Deployment;
 import dev.vitals.deploy.DeploymentStatus;
 import dev.vitals.deploy.Deployments;
+import dev.vitals.leadership.Leadership;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,10 +62,11 @@ class SignOffs {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Duration expiry;
+    private final Leadership leadership;
     private final Object[] locks = new Object[64];
 
     SignOffs(Deployments deployments, SignOffStatus status, ApprovalStore store, SelfCheckedItems selfChecked,
-             ApplicationEventPublisher events, Catalog catalog, Clock clock) {
+             ApplicationEventPublisher events, Catalog catalog, Clock clock, Leadership leadership) {
         this.deployments = deployments;
         this.status = status;
         this.store = store;
@@ -72,6 +74,7 @@ class SignOffs {
         this.events = events;
         this.clock = clock;
         this.expiry = catalog.defaults().approvalExpiry();
+        this.leadership = leadership;
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }
@@ -230,6 +233,9 @@ class SignOffs {
     /** Closes approvals that expired while their deployment still waits, so nobody mistakes them for valid. */
     @Scheduled(fixedDelayString = "${vitals.scheduler-interval:5s}", initialDelayString = "${vitals.scheduler-interval:5s}")
     void lapseExpired() {
+        if (!leadership.isActive()) {
+            return;
+        }
         for (Deployment waiting : deployments.search(null, null, DeploymentStatus.PENDING_APPROVAL.name(), 500)) {
             synchronized (lock(waiting.id())) {
                 Deployment d = fresh(waiting);

@@ -1,12 +1,14 @@
 package dev.vitals.chat;
 
 import dev.vitals.catalog.Catalog;
+import dev.vitals.leadership.Leadership;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -19,6 +21,10 @@ import org.springframework.stereotype.Component;
 @Component
 class ChatDispatcher implements ChatInbound {
     private static final Logger log = LoggerFactory.getLogger(ChatDispatcher.class);
+    /** What a standby may answer: commands that only read. */
+    private static final Set<Class<? extends Command>> READ_ONLY = Set.of(Command.Status.class, Command.Health.class,
+            Command.History.class, Command.Help.class, Command.MaintenanceList.class, Command.AuditVerify.class,
+            Command.AuditExport.class);
 
     private final CommandParser parser;
     private final Vocabulary vocabulary;
@@ -28,10 +34,12 @@ class ChatDispatcher implements ChatInbound {
     private final List<ButtonListener> buttonListeners;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final Leadership leadership;
 
     ChatDispatcher(Catalog catalog, CommandAuthorizer authorizer, List<CommandHandler<?>> handlers,
                    List<ReactionListener> reactionListeners, List<ButtonListener> buttonListeners,
-                   ApplicationEventPublisher events, Clock clock, @Value("${vitals.zone}") ZoneId zone) {
+                   ApplicationEventPublisher events, Clock clock, @Value("${vitals.zone}") ZoneId zone,
+                   Leadership leadership) {
         this.parser = new CommandParser(clock, zone);
         this.vocabulary = new Vocabulary(new TreeSet<>(catalog.services().keySet()),
                 new TreeSet<>(catalog.environments().keySet()), new TreeSet<>(catalog.users().keySet()));
@@ -43,6 +51,7 @@ class ChatDispatcher implements ChatInbound {
         this.buttonListeners = buttonListeners;
         this.events = events;
         this.clock = clock;
+        this.leadership = leadership;
     }
 
     @Override
@@ -77,6 +86,9 @@ class ChatDispatcher implements ChatInbound {
             return new Outcome(Reply.text("/" + command.kind().name().toLowerCase() + " is not available in this"
                     + " version of Vitals yet."), false);
         }
+        if (!READ_ONLY.contains(command.getClass()) && !leadership.isActive()) {
+            return new Outcome(Reply.text(STANDBY_REPLY.formatted(command.kind().name().toLowerCase())), false);
+        }
         try {
             return new Outcome(handler.handle(command, caller, origin), true);
         } catch (RuntimeException e) {
@@ -87,8 +99,17 @@ class ChatDispatcher implements ChatInbound {
         }
     }
 
+    static final String STANDBY_REPLY = "This Vitals process is the standby (read-only), so /%s was not run and"
+            + " nothing changed. Another Vitals process on the same database is active and runs commands that change"
+            + " state: send it there, or again in a few seconds if the active one just stopped (a standby takes over"
+            + " within 10 s). /status, /history, /health, /help, /maintenance list and /audit work here.";
+
     @Override
     public void reaction(Caller caller, MessageRef message, String emoji, boolean added) {
+        if (!leadership.isActive()) {
+            log.info("Reaction {} by {} ignored: this Vitals process is the standby", emoji, caller.name());
+            return;
+        }
         for (ReactionListener l : reactionListeners) {
             l.reacted(caller, message, emoji, added);
         }
@@ -96,6 +117,10 @@ class ChatDispatcher implements ChatInbound {
 
     @Override
     public void click(Caller caller, MessageRef message, String buttonId) {
+        if (!leadership.isActive()) {
+            log.info("Click on {} by {} ignored: this Vitals process is the standby", buttonId, caller.name());
+            return;
+        }
         for (ButtonListener l : buttonListeners) {
             l.clicked(caller, message, buttonId);
         }

@@ -5,6 +5,7 @@ import dev.vitals.catalog.Catalog.Environment;
 import dev.vitals.catalog.Catalog.Service;
 import dev.vitals.catalog.DurationText;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
+import dev.vitals.leadership.Leadership;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +32,11 @@ class DeploymentScheduler {
     private final LiveVersions live;
     private final ContainerRuntime runtime;
     private final Clock clock;
+    private final Leadership leadership;
 
     DeploymentScheduler(Catalog catalog, DeploymentStore store, Deployments deployments, DeploymentLifecycle lifecycle,
-                        PipelineRunner runner, LiveVersions live, ContainerRuntime runtime, Clock clock) {
+                        PipelineRunner runner, LiveVersions live, ContainerRuntime runtime, Clock clock,
+                        Leadership leadership) {
         this.catalog = catalog;
         this.store = store;
         this.deployments = deployments;
@@ -42,10 +45,14 @@ class DeploymentScheduler {
         this.live = live;
         this.runtime = runtime;
         this.clock = clock;
+        this.leadership = leadership;
     }
 
     @Scheduled(fixedDelayString = "${vitals.scheduler-interval:5s}", initialDelayString = "${vitals.scheduler-interval:5s}")
     void tick() {
+        if (!leadership.isActive()) {
+            return;
+        }
         Instant now = clock.instant();
         for (Deployment d : store.withStatus(DeploymentStatus.SCHEDULED)) {
             if (d.notBefore() == null || !d.notBefore().isAfter(now)) {

@@ -5,6 +5,7 @@ import dev.vitals.catalog.Catalog.Environment;
 import dev.vitals.catalog.Catalog.Service;
 import dev.vitals.catalog.Risk;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
+import dev.vitals.leadership.Leadership;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -27,10 +28,11 @@ public class Deployments {
     private final ContainerRuntime runtime;
     private final List<SignOffGate> gates;
     private final Clock clock;
+    private final Leadership leadership;
 
     Deployments(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                 PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
-                List<SignOffGate> gates, Clock clock) {
+                List<SignOffGate> gates, Clock clock, Leadership leadership) {
         this.catalog = catalog;
         this.store = store;
         this.lifecycle = lifecycle;
@@ -41,6 +43,7 @@ public class Deployments {
         this.runtime = runtime;
         this.gates = gates;
         this.clock = clock;
+        this.leadership = leadership;
     }
 
     public Optional<Deployment> find(String id) {
@@ -74,6 +77,7 @@ public class Deployments {
     }
 
     Deployment request(Request r) {
+        refuseOnStandby();
         Service service = catalog.services().get(r.service());
         Environment env = catalog.environments().get(r.environment());
         String imageRef = service.imageRef(r.version());
@@ -155,6 +159,7 @@ public class Deployments {
     }
 
     Deployment start(Deployment d, String actor) {
+        refuseOnStandby();
         Optional<String> holder = store.lock(d.service(), d.environment(), d.id(), clock.instant());
         if (holder.isPresent()) {
             throw new DeploymentRefused(busyMessage(d.service(), d.environment(), holder.get()));
@@ -214,6 +219,7 @@ public class Deployments {
         } catch (EngineUnavailableException e) {
             throw new DeploymentRefused(e.getMessage() + " Nothing was rolled back.");
         }
+        refuseOnStandby();
         refuseIfFrozenOrBusy(service.name(), env.name());
         String current = serving.isEmpty() ? null : LiveVersions.versionOf(serving.getFirst());
         String target = r.toVersion() != null ? r.toVersion() : previousVersion(service.name(), env.name(), current)
@@ -278,6 +284,14 @@ public class Deployments {
                 .map(Deployment::version)
                 .filter(v -> !v.equals(current))
                 .findFirst();
+    }
+
+    /** Only the active Vitals process starts pipelines (it may have lost the lock since the command came in). */
+    private void refuseOnStandby() {
+        if (!leadership.isActive()) {
+            throw new DeploymentRefused("this Vitals process is the standby (read-only) now; nothing was started."
+                    + " The active process runs deployments; try again in a few seconds.");
+        }
     }
 
     private void refuseIfFrozenOrBusy(String service, String environment) {

@@ -2,6 +2,7 @@ package dev.vitals.deploy;
 
 import dev.vitals.catalog.DurationText;
 import dev.vitals.deploy.StepRecord.StepStatus;
+import dev.vitals.leadership.Leadership;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,7 @@ class PipelineRunner implements AutoCloseable {
     private final TrafficSwitch traffic;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final Leadership leadership;
     private final ExecutorService pipelines = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("vitals-pipeline-", 0).factory());
     private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
@@ -45,13 +47,14 @@ class PipelineRunner implements AutoCloseable {
     private final Map<String, Run> active = new ConcurrentHashMap<>();
 
     PipelineRunner(DeploymentStore store, DeploymentLifecycle lifecycle, ContainerRuntime runtime,
-                   TrafficSwitch traffic, ApplicationEventPublisher events, Clock clock) {
+                   TrafficSwitch traffic, ApplicationEventPublisher events, Clock clock, Leadership leadership) {
         this.store = store;
         this.lifecycle = lifecycle;
         this.runtime = runtime;
         this.traffic = traffic;
         this.events = events;
         this.clock = clock;
+        this.leadership = leadership;
     }
 
     Future<?> launch(Run run, List<PipelineStep> steps, int from) {
@@ -68,6 +71,12 @@ class PipelineRunner implements AutoCloseable {
         try {
             for (int i = from; i < steps.size(); i++) {
                 PipelineStep step = steps.get(i);
+                if (!leadership.isActive()) {
+                    // Another process is (or soon will be) active and reconciles it: leave it RUNNING, as a crash would.
+                    log.warn("Deployment {} stops before {}: this process is no longer the active Vitals", d.id(),
+                            step.name());
+                    return;
+                }
                 if (run.cancelRequested() && !run.trafficMoved()) {
                     undo(run);
                     lifecycle.finish(d, DeploymentStatus.CANCELLED, "cancelled before " + step.name() + "; "

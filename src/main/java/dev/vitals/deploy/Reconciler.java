@@ -7,6 +7,8 @@ import dev.vitals.catalog.Strategy;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import dev.vitals.deploy.ContainerRuntime.Health;
 import dev.vitals.deploy.StepRecord.StepStatus;
+import dev.vitals.leadership.BecameActive;
+import dev.vitals.leadership.Leadership;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -16,9 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -43,6 +43,7 @@ class Reconciler {
     private final ContainerRuntime runtime;
     private final TrafficSwitch traffic;
     private final Clock clock;
+    private final Leadership leadership;
     /** Deployments found RUNNING at start that still await reconciliation (the engine may be down). */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     /** Of those, the ones this process gave up on because the engine stopped answering. */
@@ -50,7 +51,7 @@ class Reconciler {
 
     Reconciler(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
-               TrafficSwitch traffic, Clock clock) {
+               TrafficSwitch traffic, Clock clock, Leadership leadership) {
         this.catalog = catalog;
         this.store = store;
         this.lifecycle = lifecycle;
@@ -61,10 +62,11 @@ class Reconciler {
         this.runtime = runtime;
         this.traffic = traffic;
         this.clock = clock;
+        this.leadership = leadership;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    @Order(0)
+    /** At start and at every takeover: the RUNNING ones this process does not run itself. */
+    @EventListener(BecameActive.class)
     void atStart() {
         store.withStatus(DeploymentStatus.RUNNING).forEach(d -> pending.add(d.id()));
         retry();
@@ -78,6 +80,9 @@ class Reconciler {
 
     @Scheduled(fixedDelayString = "${vitals.reconcile-interval:10s}", initialDelayString = "${vitals.reconcile-interval:10s}")
     void retry() {
+        if (!leadership.isActive()) {
+            return;
+        }
         for (String id : List.copyOf(pending)) {
             try {
                 if (runner.active(id).isPresent()) {

@@ -8,6 +8,7 @@ import dev.vitals.chat.Origin;
 import dev.vitals.chat.ThreadRef;
 import dev.vitals.chat.console.ConsoleStore.StoredAttachment;
 import dev.vitals.chat.console.ConsoleStore.StoredMessage;
+import dev.vitals.leadership.Leadership;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -47,14 +48,17 @@ class ConsoleController {
     private final ConsoleChatPlatform platform;
     private final ChatInbound inbound;
     private final Catalog catalog;
+    private final Leadership leadership;
     // Commands run off the request thread: the console answers at once, as Discord's ack does.
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
-    ConsoleController(ConsoleStore store, ConsoleChatPlatform platform, ChatInbound inbound, Catalog catalog) {
+    ConsoleController(ConsoleStore store, ConsoleChatPlatform platform, ChatInbound inbound, Catalog catalog,
+                      Leadership leadership) {
         this.store = store;
         this.platform = platform;
         this.inbound = inbound;
         this.catalog = catalog;
+        this.leadership = leadership;
     }
 
     record PostMessage(String user, String channel, String text, String threadId) {
@@ -189,6 +193,7 @@ class ConsoleController {
 
     private ResponseEntity<Void> reaction(ReactionBody body, boolean add) {
         Caller caller = caller(body == null ? null : body.user());
+        refuseOnStandby();
         StoredMessage m = message(required(body.messageId(), "messageId"));
         String emoji = required(body.emoji(), "emoji");
         if (emoji.length() > 16 || emoji.codePoints().anyMatch(Character::isISOControl)) {
@@ -205,6 +210,7 @@ class ConsoleController {
     @PostMapping("/clicks")
     ResponseEntity<Void> click(@RequestBody ClickBody body) {
         Caller caller = caller(body == null ? null : body.user());
+        refuseOnStandby();
         StoredMessage m = message(required(body.messageId(), "messageId"));
         String button = required(body.button(), "button");
         if (m.buttons().stream().noneMatch(b -> b.id().equals(button))) {
@@ -242,6 +248,14 @@ class ConsoleController {
                 .map(u -> new Caller(u.name(), u.roles()))
                 .orElseThrow(() -> new ConsoleProblem(HttpStatus.FORBIDDEN, "unknown user '" + user
                         + "'; the catalog's users are " + String.join(", ", catalog.users().keySet())));
+    }
+
+    /** A sign-off here would change state, which only the active process does; it is refused, not stored. */
+    private void refuseOnStandby() {
+        if (!leadership.isActive()) {
+            throw new ConsoleProblem(HttpStatus.CONFLICT, "this Vitals process is the standby (read-only): reactions"
+                    + " and buttons count only on the active Vitals process of this database; nothing was recorded");
+        }
     }
 
     private StoredMessage message(String id) {
