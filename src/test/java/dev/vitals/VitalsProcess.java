@@ -86,7 +86,7 @@ public final class VitalsProcess implements AutoCloseable {
         Process p = pb.start();
         process = p;
         ConsoleClient probe = new ConsoleClient(port);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
             if (!p.isAlive()) {
                 fail("Vitals exited during start; see " + log);
             }

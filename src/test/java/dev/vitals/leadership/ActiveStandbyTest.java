@@ -7,6 +7,7 @@ import dev.vitals.ConsoleClient;
 import dev.vitals.ConsoleClient.Msg;
 import dev.vitals.DeployDriver;
 import dev.vitals.DeployDriver.DeploymentView;
+import dev.vitals.DockerCli;
 import dev.vitals.TestCatalog;
 import dev.vitals.VitalsProcess;
 import dev.vitals.catalog.Catalog;
@@ -49,10 +50,10 @@ class ActiveStandbyTest {
 
     @Test
     void theStandbyLeavesTheActivesDeploymentAloneAndTakesOverWithinTenSecondsWhenTheActiveIsKilled() throws Exception {
-        // given an active Vitals; every deployment spends 30 s in its snapshot hook
-        VitalsProcess first = process("""
+        // given an active Vitals; every deployment's snapshot hook waits until the test lets it finish
+        VitalsProcess first = process("takeover", """
                     hooks:
-                      snapshot: {command: [sh, -c, "sleep 30"], timeout: 60s}
+                      snapshot: {command: [sh, -c, "while [ ! -e /go ]; do sleep 0.2; done"], timeout: 3m}
                 """);
         first.start();
         assertThat(role(first)).isEqualTo("active");
@@ -61,7 +62,7 @@ class ActiveStandbyTest {
         // when a standby starts on the same database while the active one deploys
         String running = onFirst.request("alice", "/deploy backend v1.4 " + env);
         onFirst.awaitStep(running, "snapshot hook", "RUNNING");
-        VitalsProcess second = first.alongside("pair-standby");
+        VitalsProcess second = first.alongside("takeover-standby");
         processes.add(second);
         second.start();
         DeployDriver onSecond = driver(second);
@@ -71,6 +72,7 @@ class ActiveStandbyTest {
         assertThat(onSecond.get(running).status()).isEqualTo("RUNNING");
         assertThat(new ConsoleClient(second.port()).ask("alice", "deploys", "/status " + env))
                 .contains("standby (read-only)");
+        releaseHook(onFirst, running);
         DeploymentView finished = onFirst.awaitEnd(running);
         assertThat(finished.status()).isEqualTo("SUCCEEDED");
         assertThat(onFirst.threadText(finished)).doesNotContain("Vitals restarted");
@@ -104,8 +106,8 @@ class ActiveStandbyTest {
     @Test
     void fiftySimultaneousDeploysOfOneServiceAcrossBothProcessesRunExactlyOne() throws Exception {
         // given two Vitals processes on one database, started together
-        VitalsProcess first = process("");
-        VitalsProcess second = first.alongside("pair-second");
+        VitalsProcess first = process("race", "");
+        VitalsProcess second = first.alongside("race-second");
         processes.add(second);
         CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> {
             try {
@@ -168,8 +170,8 @@ class ActiveStandbyTest {
         assertThat(driver.serving("backend", env)).hasSize(1);
     }
 
-    private VitalsProcess process(String backendExtra) throws Exception {
-        VitalsProcess p = new VitalsProcess("pair", """
+    private VitalsProcess process(String name, String backendExtra) throws Exception {
+        VitalsProcess p = new VitalsProcess(name, """
                 environments:
                   %1$s: {network: vitals-%1$s}
                 services:
@@ -194,6 +196,15 @@ class ActiveStandbyTest {
         List<Map<String, Object>> found = console.read(r.body(), new TypeReference<List<Map<String, Object>>>() { });
         DeployDriver reader = new DeployDriver(console, runtime, CatalogLoader.load(processes.getFirst().catalog()));
         return found.stream().map(d -> reader.get((String) d.get("id"))).toList();
+    }
+
+    /** Lets the waiting snapshot hook of a deployment finish. */
+    private void releaseHook(DeployDriver driver, String deploymentId) {
+        var hook = await().atMost(Duration.ofSeconds(30)).until(() -> driver.all("backend", env).stream()
+                .filter(c -> deploymentId.equals(c.labels().get(Labels.DEPLOYMENT))
+                        && "hook".equals(c.labels().get(Labels.ROLE)) && c.running())
+                .findFirst(), java.util.Optional::isPresent).orElseThrow();
+        DockerCli.run("docker", "exec", hook.id(), "/bin/busybox", "touch", "/go");
     }
 
     /** The role the process reports in {@code /actuator/health}. */
