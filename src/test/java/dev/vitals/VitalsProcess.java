@@ -74,7 +74,7 @@ public final class VitalsProcess implements AutoCloseable {
         starts++;
         Path log = dir.resolve("vitals-" + starts + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "dev.vitals.VitalsApplication").redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.put("VITALS_PORT", Integer.toString(port));

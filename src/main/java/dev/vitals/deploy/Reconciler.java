@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -48,6 +49,7 @@ class Reconciler {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     /** Of those, the ones this process gave up on because the engine stopped answering. */
     private final Set<String> engineLost = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock reconciling = new ReentrantLock();
 
     Reconciler(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
@@ -83,6 +85,16 @@ class Reconciler {
         if (!leadership.isActive()) {
             return;
         }
+        // A takeover reconciles on its own thread while this timer runs: one deployment is reconciled once.
+        reconciling.lock();
+        try {
+            reconcilePending();
+        } finally {
+            reconciling.unlock();
+        }
+    }
+
+    private void reconcilePending() {
         for (String id : List.copyOf(pending)) {
             try {
                 if (runner.active(id).isPresent()) {
