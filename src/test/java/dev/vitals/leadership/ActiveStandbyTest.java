@@ -71,7 +71,7 @@ class ActiveStandbyTest {
         assertThat(role(second)).isEqualTo("standby");
         assertThat(onSecond.get(running).status()).isEqualTo("RUNNING");
         assertThat(new ConsoleClient(second.port()).ask("alice", "deploys", "/status " + env))
-                .contains("standby (read-only)");
+                .contains("This Vitals process is the **standby** (read-only)");
         releaseHook(onFirst, running);
         DeploymentView finished = onFirst.awaitEnd(running);
         assertThat(finished.status()).isEqualTo("SUCCEEDED");
