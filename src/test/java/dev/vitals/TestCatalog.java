@@ -22,6 +22,11 @@ public final class TestCatalog {
     /** The demo's checklist for high-risk production changes (seed 001's pre-deployment checklist). */
     public static final List<String> HIGH_RISK_CHECKLIST = List.of("backup-confirmed", "clinical-sign-off-filed",
             "stakeholders-notified", "rollback-plan-reviewed");
+    /**
+     * A secret of this run, in a file the catalog refers to as {@code ${file:secret.txt}}: the service
+     * {@code leaky} has a snapshot hook that prints it ({@code set -x}) and fails.
+     */
+    public static final String SECRET = "pw-" + RUN + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     private static final AtomicInteger nextStaging = new AtomicInteger();
     private static final AtomicInteger nextProduction = new AtomicInteger();
     private static Path file;
@@ -124,6 +129,14 @@ public final class TestCatalog {
                     health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
                     hooks:
                       snapshot: {command: [sh, -c, "[ $VITALS_VERSION != v1.5 ] || sleep 60"], timeout: 2s}
+                  leaky:
+                    image: vitals-demo/backend
+                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    hooks:
+                      snapshot:
+                        command: [sh, -c, "for i in $(seq 1 30); do echo preparing step $i; done; set -x; echo connecting with $DB_PASSWORD; exit 1"]
+                        env: {DB_PASSWORD: "${file:secret.txt}"}
+                        timeout: 30s
                 users:
                   alice: [deployer]
                   bob: [deployer, approver, devops-lead]
@@ -152,6 +165,7 @@ public final class TestCatalog {
                 """);
         try {
             Path dir = Files.createDirectories(Path.of("target", "test-" + RUN));
+            Files.writeString(dir.resolve("secret.txt"), SECRET + "\n");
             file = dir.resolve("vitals.yml");
             Files.writeString(file, y.toString());
             Runtime.getRuntime().addShutdownHook(new Thread(TestCatalog::removeFromEngine));

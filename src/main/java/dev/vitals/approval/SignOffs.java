@@ -3,6 +3,7 @@ package dev.vitals.approval;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.DurationText;
 import dev.vitals.chat.Caller;
+import dev.vitals.chat.UserText;
 import dev.vitals.deploy.Deployment;
 import dev.vitals.deploy.DeploymentStatus;
 import dev.vitals.deploy.Deployments;
@@ -181,7 +182,7 @@ class SignOffs {
             }
             String as = String.join(", ", roles.stream().sorted().toList());
             String detail = "rejected by " + caller.name() + " (" + as + ")"
-                    + (reason == null || reason.isBlank() ? "" : ": " + reason);
+                    + (reason == null || reason.isBlank() ? "" : ": " + UserText.quoted(reason));
             if (!deployments.endBeforeStart(d.id(), DeploymentStatus.REJECTED, caller.name(), detail)) {
                 Deployment now = fresh(d);
                 return Result.unchanged(d.id() + " is " + now.status() + " now; it was not rejected.");

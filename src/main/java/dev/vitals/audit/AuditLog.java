@@ -1,5 +1,6 @@
 package dev.vitals.audit;
 
+import dev.vitals.secrets.Secrets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -177,10 +178,12 @@ class AuditLog {
      * column refuses) and unpaired surrogates (which UTF-8 cannot carry) become U+FFFD, and over-long
      * text is cut on a character boundary.
      */
-    static String clean(String s) {
-        if (s == null) {
+    static String clean(String raw) {
+        if (raw == null) {
             return null;
         }
+        // Secret values never enter the trail: it can never be edited to take them out again.
+        String s = Secrets.redact(raw);
         StringBuilder out = new StringBuilder(Math.min(s.length(), MAX_FIELD + 1));
         int chars = 0;
         for (int i = 0; i < s.length(); ) {

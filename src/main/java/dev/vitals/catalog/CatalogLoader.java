@@ -222,7 +222,7 @@ public final class CatalogLoader {
         hk.map(Set.of("snapshot", "migration", "smoke"));
         Hooks hooks = new Hooks(hook(hk.get("snapshot")), hook(hk.get("migration")), hook(hk.get("smoke")));
         return new Service(name, image, strategy, replicas, node.get("port").integer(8080, 1, 65535), health,
-                node.get("env").stringMap(), node.get("volumes").isMissing() ? List.of() : node.get("volumes").strings(),
+                SecretReferences.PROCESS.resolvedMap(node.get("env")), node.get("volumes").isMissing() ? List.of() : node.get("volumes").strings(),
                 node.get("labels").stringMap(), hooks, node.get("deploy-order").integer(100, 0, 10_000));
     }
 
@@ -255,7 +255,7 @@ public final class CatalogLoader {
         if (command.isEmpty()) {
             throw node.get("command").error("is required: the command the one-shot container runs, as a list");
         }
-        return Optional.of(new Hook(image, command, node.get("env").stringMap(),
+        return Optional.of(new Hook(image, command, SecretReferences.PROCESS.resolvedMap(node.get("env")),
                 positive(node.get("timeout"), Duration.ofMinutes(5))));
     }
 

@@ -2,6 +2,7 @@ package dev.vitals.chat;
 
 import dev.vitals.catalog.Catalog;
 import dev.vitals.leadership.Leadership;
+import dev.vitals.secrets.ErrorId;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -92,10 +93,9 @@ class ChatDispatcher implements ChatInbound {
         try {
             return new Outcome(handler.handle(command, caller, origin), true);
         } catch (RuntimeException e) {
-            // The person gets a plain answer; the details stay in the log.
-            log.error("Command {} by {} failed", command, caller.name(), e);
-            return new Outcome(Reply.text("That did not work: " + e.getMessage()
-                    + ". See the Vitals log for details."), false);
+            // The person gets a plain answer with an error id; the exception stays in the log under that id.
+            ErrorId id = ErrorId.logged(log, "Command " + command + " by " + caller.name() + " failed", e);
+            return new Outcome(Reply.text(id.sentence()), false);
         }
     }
 

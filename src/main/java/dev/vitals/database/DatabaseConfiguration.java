@@ -1,6 +1,7 @@
 package dev.vitals.database;
 
 import com.zaxxer.hikari.HikariConfig;
+import dev.vitals.secrets.Secrets;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -32,7 +33,7 @@ class DatabaseConfiguration {
         config.setPoolName("vitals");
         config.setMaximumPoolSize(10);
         if (!url.isBlank()) {
-            log.info("Using PostgreSQL at {}", url.replaceAll("//[^@/]*@", "//***@"));
+            log.info("Using PostgreSQL at {}", Secrets.maskUrlPasswords(url));
             config.setJdbcUrl(url);
             config.setUsername(username);
             config.setPassword(password);

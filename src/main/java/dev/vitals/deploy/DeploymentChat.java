@@ -7,6 +7,7 @@ import dev.vitals.chat.Message;
 import dev.vitals.chat.MessageRef;
 import dev.vitals.chat.ThreadRef;
 import dev.vitals.chat.ThreadWriter;
+import dev.vitals.chat.UserText;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.event.EventListener;
@@ -92,7 +93,7 @@ class DeploymentChat {
                 + d.requestedBy() + (d.previousVersion() == null ? "" : " · live before: " + d.previousVersion()));
         lines.add("Image " + d.image() + " (" + d.shortDigest() + ")");
         if (d.reason() != null && !d.reason().isBlank()) {
-            lines.add("Reason: " + d.reason());
+            lines.add("Reason: " + UserText.quoted(d.reason()));
         }
         if (d.notBefore() != null && d.status() == DeploymentStatus.SCHEDULED) {
             lines.add("Scheduled for " + d.notBefore());

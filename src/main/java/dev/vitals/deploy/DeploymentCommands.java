@@ -8,6 +8,7 @@ import dev.vitals.chat.CommandHandler;
 import dev.vitals.chat.MessageRef;
 import dev.vitals.chat.Origin;
 import dev.vitals.chat.Reply;
+import dev.vitals.chat.UserText;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -174,10 +175,10 @@ final class DeploymentCommands {
                     clock.instant()))) {
                 DeploymentStore.Freeze f = store.freeze(c.service(), c.environment()).orElseThrow();
                 return Reply.text(c.service() + " in " + c.environment() + " is already locked by " + f.owner() + ": "
-                        + f.reason() + ".");
+                        + UserText.quoted(f.reason()) + ".");
             }
             return Reply.text("🔒 " + c.service() + " in " + c.environment() + " is locked by " + caller.name() + ": "
-                    + c.reason() + ". No deployment or rollback runs there until /unlock " + c.service() + " "
+                    + UserText.quoted(c.reason()) + ". No deployment or rollback runs there until /unlock " + c.service() + " "
                     + c.environment() + ".");
         }
     }

@@ -4,6 +4,7 @@ import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.Catalog.Environment;
 import dev.vitals.catalog.Catalog.Service;
 import dev.vitals.catalog.Risk;
+import dev.vitals.chat.UserText;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import dev.vitals.leadership.Leadership;
 import java.time.Clock;
@@ -297,7 +298,7 @@ public class Deployments {
     private void refuseIfFrozenOrBusy(String service, String environment) {
         store.freeze(service, environment).ifPresent(f -> {
             throw new DeploymentRefused(service + " in " + environment + " is locked by " + f.owner() + ": "
-                    + f.reason() + ". Nothing can deploy there until " + f.owner() + " (or a devops-lead) runs /unlock "
+                    + UserText.quoted(f.reason()) + ". Nothing can deploy there until " + f.owner() + " (or a devops-lead) runs /unlock "
                     + service + " " + environment + ".");
         });
         store.lockHolder(service, environment).ifPresent(holder -> {

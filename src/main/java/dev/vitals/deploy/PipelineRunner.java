@@ -3,6 +3,7 @@ package dev.vitals.deploy;
 import dev.vitals.catalog.DurationText;
 import dev.vitals.deploy.StepRecord.StepStatus;
 import dev.vitals.leadership.Leadership;
+import dev.vitals.secrets.ErrorId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,6 +104,9 @@ class PipelineRunner implements AutoCloseable {
                     default -> "⏭ ";
                 } + step.name() + " (" + DurationText.format(took.truncatedTo(ChronoUnit.MILLIS)) + "): "
                         + outcome.detail());
+                if (outcome instanceof StepOutcome.Failed failed && !failed.threadOutput().isEmpty()) {
+                    run.say(failed.threadOutput());
+                }
                 if (outcome instanceof StepOutcome.Failed failed) {
                     failSafely(run, step.name() + " failed: " + firstLine(failed.detail()) + ". ");
                     return;
@@ -116,8 +120,8 @@ class PipelineRunner implements AutoCloseable {
             log.warn("Deployment {} interrupted by shutdown; it will be reconciled at the next start", d.id());
             return;
         } catch (RuntimeException e) {
-            log.error("Deployment {} failed unexpectedly", d.id(), e);
-            failSafely(run, "unexpected error: " + e.getMessage() + ". ");
+            ErrorId id = ErrorId.logged(log, "Deployment " + d.id() + " failed unexpectedly", e);
+            failSafely(run, id.sentence() + " ");
         } finally {
             active.remove(d.id());
         }
@@ -134,8 +138,10 @@ class PipelineRunner implements AutoCloseable {
         try {
             undo(run);
         } catch (RuntimeException e) {
-            log.warn("Undoing {} failed: {}", d.id(), e.getMessage());
-            run.say("⚠️ " + why + "Undoing it failed too (" + e.getMessage() + "). " + d.id() + " stays RUNNING and"
+            String cause = e instanceof EngineUnavailableException ? e.getMessage()
+                    : "error " + ErrorId.logged(log, "Undoing " + d.id() + " failed", e) + " in Vitals' log";
+            log.warn("Undoing {} failed: {}", d.id(), cause);
+            run.say("⚠️ " + why + "Undoing it failed too (" + cause + "). " + d.id() + " stays RUNNING and"
                     + " holds its lock; Vitals brings it to a safe end as soon as the engine answers again.");
             events.publishEvent(new ReconciliationNeeded(d.id()));
             return;
@@ -157,9 +163,12 @@ class PipelineRunner implements AutoCloseable {
             return new StepOutcome.Failed(step.name() + " did not finish within " + DurationText.format(timeout));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            log.warn("Step {} of {} failed", step.name(), run.deployment.id(), cause);
-            return new StepOutcome.Failed(cause instanceof EngineUnavailableException ? cause.getMessage()
-                    : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+            if (cause instanceof EngineUnavailableException) {
+                log.warn("Step {} of {} failed", step.name(), run.deployment.id(), cause);
+                return new StepOutcome.Failed(cause.getMessage());
+            }
+            ErrorId id = ErrorId.logged(log, "Step " + step.name() + " of " + run.deployment.id() + " failed", cause);
+            return new StepOutcome.Failed(id.sentence());
         } catch (InterruptedException e) {
             future.cancel(true);
             throw e;

@@ -9,6 +9,8 @@ import dev.vitals.deploy.ContainerRuntime.ContainerSpec;
 import dev.vitals.deploy.ContainerRuntime.Health;
 import dev.vitals.deploy.ContainerRuntime.HealthCheck;
 import dev.vitals.deploy.ContainerRuntime.OneShotResult;
+import dev.vitals.secrets.Secrets;
+import dev.vitals.chat.UserText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,7 +109,7 @@ class Steps {
                 if (freeze.isPresent()) {
                     DeploymentStore.Freeze f = freeze.get();
                     return new StepOutcome.Failed(d.service() + " in " + d.environment() + " is locked by " + f.owner()
-                            + " since " + f.since().truncatedTo(ChronoUnit.SECONDS) + ": " + f.reason()
+                            + " since " + f.since().truncatedTo(ChronoUnit.SECONDS) + ": " + UserText.quoted(f.reason())
                             + ". Ask them to /unlock " + d.service() + " " + d.environment() + " first.");
                 }
                 String engineVersion;
@@ -150,6 +152,8 @@ class Steps {
         };
     }
 
+    static final int HOOK_OUTPUT_CHARS = 1500;
+
     PipelineStep hook(String name, Function<Catalog.Service, Optional<Hook>> which) {
         return new PipelineStep() {
             public String name() { return name; }
@@ -185,11 +189,11 @@ class Steps {
                 OneShotResult result = runtime.runOnce(run.env.engine(), spec, hook.timeout());
                 String took = DurationText.format(Duration.between(started, clock.instant()).truncatedTo(ChronoUnit.MILLIS));
                 if (result.timedOut()) {
-                    return new StepOutcome.Failed(name + " did not finish within " + DurationText.format(hook.timeout())
-                            + " and was stopped" + tail(result));
+                    return hookFailed(name + " did not finish within " + DurationText.format(hook.timeout())
+                            + " and was stopped", name, result);
                 }
                 if (result.exitCode() != 0) {
-                    return new StepOutcome.Failed(name + " exited " + result.exitCode() + " after " + took + tail(result));
+                    return hookFailed(name + " exited " + result.exitCode() + " after " + took, name, result);
                 }
                 return new StepOutcome.Succeeded(name + " exited 0 after " + took);
             }
@@ -451,8 +455,20 @@ class Steps {
         return labels;
     }
 
-    private static String tail(OneShotResult r) {
-        String t = r.outputTail() == null ? "" : r.outputTail().strip();
-        return t.isEmpty() ? "" : ". Last output:\n" + t;
+    /**
+     * A hook's output may hold anything its script printed (a {@code set -x} shows credentials), so it
+     * goes only to the deployment's thread, redacted and cut to {@value #HOOK_OUTPUT_CHARS} characters;
+     * the step's detail, which the API and the audit log keep, only says where to find it.
+     */
+    static StepOutcome.Failed hookFailed(String what, String hookName, OneShotResult r) {
+        String output = r.outputTail() == null ? "" : Secrets.redact(r.outputTail().strip());
+        if (output.isEmpty()) {
+            return new StepOutcome.Failed(what + "; it printed nothing");
+        }
+        if (output.length() > HOOK_OUTPUT_CHARS) {
+            output = "…" + output.substring(output.length() - HOOK_OUTPUT_CHARS);
+        }
+        return new StepOutcome.Failed(what + "; its output is in the thread",
+                "Last output of the " + hookName + " (secrets redacted):\n" + output);
     }
 }

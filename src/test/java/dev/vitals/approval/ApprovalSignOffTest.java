@@ -342,7 +342,7 @@ class ApprovalSignOffTest extends VitalsIntegrationTest {
         String franks = console.ask("frank", "deploys", "/reject " + card.id() + " backup not verified");
 
         // then it is rejected with frank's reason
-        String detail = "rejected by frank (clinical-approver, devops-lead): backup not verified";
+        String detail = "rejected by frank (clinical-approver, devops-lead): “backup not verified”";
         assertThat(franks).contains(card.id() + " is rejected: " + detail);
         awaitStatus(card, Duration.ofSeconds(30), "REJECTED");
         assertThat(deployment(card).get("detail")).isEqualTo(detail);

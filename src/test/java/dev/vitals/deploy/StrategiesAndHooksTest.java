@@ -105,7 +105,9 @@ class StrategiesAndHooksTest extends VitalsIntegrationTest {
         // then it failed at the migration, nothing new was started, v1.4 serves alone, no hook container is left
         assertThat(d.status()).isEqualTo("FAILED");
         assertThat(d.step("migration hook").status()).isEqualTo("FAILED");
-        assertThat(d.step("migration hook").detail()).contains("exited 1").contains("relation exists");
+        assertThat(d.step("migration hook").detail()).contains("exited 1").contains("its output is in the thread")
+                .doesNotContain("relation exists");
+        driver.awaitThreadContains(d, "relation exists");
         assertThat(d.steps()).extracting(DeployDriver.Step::name).doesNotContain("start new", "switch traffic");
         assertThat(driver.servingVersions("hooked", env)).containsExactly("v1.4");
         assertThat(driver.all("hooked", env)).noneMatch(c -> d.id().equals(c.labels().get(Labels.DEPLOYMENT)));
@@ -139,7 +141,7 @@ class StrategiesAndHooksTest extends VitalsIntegrationTest {
                 .contains("alice may not use /lock").contains("devops-lead");
         assertThat(console.ask("bob", "deploys", "/lock backend " + env + " audit freeze")).contains("locked by bob");
         assertThat(console.ask("alice", "deploys", "/deploy backend v1.4 " + env))
-                .contains("locked by bob: audit freeze").contains("/unlock backend " + env);
+                .contains("locked by bob: “audit freeze”").contains("/unlock backend " + env);
         assertThat(console.ask("bob", "deploys", "/unlock backend " + env)).contains("unlocked");
         assertThat(driver.deployed("alice", "backend", "v1.4", env).status()).isEqualTo("SUCCEEDED");
     }
