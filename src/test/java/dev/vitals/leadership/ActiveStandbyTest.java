@@ -74,7 +74,8 @@ class ActiveStandbyTest {
                 .contains("This Vitals process is the **standby** (read-only)");
         releaseHook(onFirst, running);
         DeploymentView finished = onFirst.awaitEnd(running);
-        assertThat(finished.status()).isEqualTo("SUCCEEDED");
+        assertThat(finished.status()).as("%s: %s %s", running, finished.detail(), finished.steps())
+                .isEqualTo("SUCCEEDED");
         assertThat(onFirst.threadText(finished)).doesNotContain("Vitals restarted");
 
         // when the active one is killed (SIGKILL) in the middle of the next deployment
@@ -91,7 +92,7 @@ class ActiveStandbyTest {
         // and ends the deployment safely: v1.4 alone is live, nothing of v1.5 is left, and the thread says so
         DeploymentView ended = onSecond.awaitEnd(interrupted);
         Duration safe = Duration.ofNanos(System.nanoTime() - killedAt);
-        assertThat(ended.status()).isEqualTo("FAILED");
+        assertThat(ended.status()).as("%s: %s", interrupted, ended.detail()).isEqualTo("FAILED");
         assertThat(onSecond.serving("backend", env)).hasSize(1);
         assertThat(onSecond.servingVersions("backend", env)).containsExactly("v1.4");
         assertThat(onSecond.all("backend", env))

@@ -149,5 +149,13 @@ class AdvisoryLockLeadershipTest {
             assertThat(rs.next()).as("a session holds the leadership lock").isTrue();
             assertThat(rs.getBoolean(1)).isTrue();
         }
+        // Terminating only signals the backend; its lock is gone once it has exited.
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")) {
+                rs.next();
+                return rs.getInt(1) == 0;
+            }
+        });
     }
 }
