@@ -129,6 +129,12 @@ public final class TestCatalog {
                     health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
                     hooks:
                       snapshot: {command: [sh, -c, "[ $VITALS_VERSION != v1.5 ] || sleep 60"], timeout: 2s}
+                  limited:
+                    image: vitals-demo/backend
+                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    resources: {memory: 96m, cpus: 0.5, pids: 64}
+                    hooks:
+                      snapshot: {command: [sh, -c, "grep NoNewPrivs /proc/self/status; grep -q 'NoNewPrivs:.1' /proc/self/status && [ $(cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max) = 64 ]"], timeout: 30s}
                   leaky:
                     image: vitals-demo/backend
                     health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}

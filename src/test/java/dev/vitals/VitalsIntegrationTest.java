@@ -38,6 +38,7 @@ public abstract class VitalsIntegrationTest {
         registry.add("vitals.embedded-database.fresh", () -> "true");
         registry.add("vitals.scheduler-interval", () -> "1s");
         registry.add("vitals.reconcile-interval", () -> "1s");
+        registry.add("vitals.event-retry-interval", () -> "2s");
     }
 
     @BeforeEach

@@ -1,18 +1,19 @@
 package dev.vitals.approval;
 
 import dev.vitals.chat.Button;
+import dev.vitals.deploy.CardSection;
 import dev.vitals.deploy.Deployment;
 import dev.vitals.deploy.SignOffGate;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
- * The sign-off gate of deployments: a deployment waits when its environment × risk policy asks for
- * approvals or a checklist, and its card shows who signed, what is missing and the buttons to sign.
- * Reads only, so the deployment module can render cards without knowing how sign-off is decided.
+ * Answers deploy's two questions (does a deployment need sign-off, is it cleared to start) and keeps the
+ * sign-off section of its card: who signed, what is missing, when it expires, and the buttons to sign.
+ * Reads only; deciding and recording is {@link SignOffs}' job.
  */
 @Component
-class QuorumSignOffGate implements SignOffGate {
+class QuorumSignOffGate implements SignOffGate, CardSection {
     private final SignOffStatus status;
 
     QuorumSignOffGate(SignOffStatus status) {
@@ -25,12 +26,17 @@ class QuorumSignOffGate implements SignOffGate {
     }
 
     @Override
-    public List<String> cardLines(Deployment deployment) {
+    public boolean cleared(Deployment deployment) {
+        return status.cleared(deployment);
+    }
+
+    @Override
+    public List<String> lines(Deployment deployment) {
         return status.cardLines(deployment);
     }
 
     @Override
-    public List<Button> cardButtons(Deployment deployment) {
+    public List<Button> buttons(Deployment deployment) {
         return status.cardButtons(deployment);
     }
 

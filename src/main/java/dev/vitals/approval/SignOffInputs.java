@@ -12,7 +12,7 @@ import dev.vitals.deploy.Deployments;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,7 +36,8 @@ class SignOffInputs implements ReactionListener, ButtonListener {
         this.chat = chat;
     }
 
-    @EventListener
+    /** A new request that waits for sign-off: heard after it committed, delivered again until it succeeded. */
+    @ApplicationModuleListener
     void on(DeploymentStatusChanged e) {
         if (e.from() != null || e.to() != DeploymentStatus.PENDING_APPROVAL) {
             return;

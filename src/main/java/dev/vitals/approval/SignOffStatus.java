@@ -95,6 +95,25 @@ class SignOffStatus {
                 ticks, false);
     }
 
+    /**
+     * True when a deployment may start at this instant as far as sign-off goes: nobody rejected it, and the
+     * approvals in force, counted now (expiry, digest, requester), fill its quorum and its checklist is done.
+     */
+    boolean cleared(Deployment d) {
+        if (!required(d)) {
+            return true;
+        }
+        if (store.rejection(d.id()).isPresent()) {
+            return false;
+        }
+        Policy policy = policy(d);
+        Quorum quorum = new Quorum(policy.approvals());
+        List<ApprovalStore.Row> rows = store.inForce(d.id());
+        Quorum.Count count = quorum.count(rows.stream().map(ApprovalStore.Row::approval).toList(), d.requestedBy(),
+                d.imageDigest(), clock.instant(), catalog.defaults().approvalExpiry());
+        return new State(d, policy, quorum, count, rows, store.ticks(d.id()), true).complete();
+    }
+
     /** True when the policy wants a maintenance window and none is active for the deployment now. */
     boolean windowMissing(Deployment d) {
         return policy(d).maintenanceWindow() && !windows.active(d.environment(), d.service(), clock.instant());

@@ -6,10 +6,10 @@ import dev.vitals.approval.ApprovalExpired;
 import dev.vitals.approval.ApprovalGranted;
 import dev.vitals.approval.ApprovalRevoked;
 import dev.vitals.approval.ChecklistItemTicked;
-import dev.vitals.approval.DeploymentRejected;
 import dev.vitals.approval.SignOffIgnored;
 import dev.vitals.chat.CommandHandled;
 import dev.vitals.deploy.Deployment;
+import dev.vitals.deploy.DeploymentRejected;
 import dev.vitals.deploy.Deployments;
 import dev.vitals.deploy.DeploymentStatusChanged;
 import dev.vitals.deploy.DeploymentStepFinished;
@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,10 +32,12 @@ import org.springframework.stereotype.Component;
  * (names, statuses, command lines, outcomes), never credentials, and the log lines about a lost entry
  * name its kind and subject, not its content.
  *
- * <p>Listeners run in the publisher's thread, so an entry is written before the command is answered or
- * the pipeline moves on. A failed append never breaks that flow (a clinic must not lose a rollback
- * because the audit table was briefly unavailable); it is logged as an error and counted in
- * {@code vitals.audit.append.failures}, for an alert to catch.
+ * <p>Each listener is an {@code @ApplicationModuleListener}: the event was stored with the change it
+ * announces (same transaction), and the entry is written after that committed, in a transaction of its
+ * own. A failed append never breaks the flow that published it (a clinic must not lose a rollback because
+ * the audit table was briefly unavailable), and it is not lost either: the listener throws, its
+ * publication stays incomplete and is delivered again until the entry is written. Each failure is logged
+ * and counted in {@code vitals.audit.append.failures}, for an alert to catch.
  */
 @Component
 class AuditTrail {
@@ -66,21 +69,21 @@ class AuditTrail {
                 .description("Audit entries that could not be written").register(meters);
     }
 
-    @EventListener
+    @ApplicationModuleListener
     void on(CommandHandled e) {
         record(e.accepted() ? COMMAND_ACCEPTED : COMMAND_REFUSED, () -> new AuditEntry.Draft(e.actor(),
                 e.accepted() ? COMMAND_ACCEPTED : COMMAND_REFUSED, e.channel(), serviceNamedIn(e.text()),
                 e.thread() == null ? null : "thread " + e.thread(), null, e.outcome(), e.text()));
     }
 
-    @EventListener
+    @ApplicationModuleListener
     void on(DeploymentStatusChanged e) {
         record(DEPLOYMENT_STATUS, () -> new AuditEntry.Draft(e.actor(), DEPLOYMENT_STATUS, deploysChannel(e.environment()),
                 e.service(), e.deploymentId(), e.from() == null ? null : e.from().name(), e.to().name(),
                 e.service() + " " + e.version() + " → " + e.environment() + (e.detail() == null ? "" : ": " + e.detail())));
     }
 
-    @EventListener
+    @ApplicationModuleListener
     void on(DeploymentStepFinished e) {
         record(DEPLOYMENT_STEP, () -> new AuditEntry.Draft(VITALS, DEPLOYMENT_STEP, deploysChannel(e.environment()),
                 e.service(), e.deploymentId(), null, e.status().name(), e.step() + " in " + e.environment() + " ("
@@ -88,34 +91,34 @@ class AuditTrail {
                 + (e.detail() == null ? "" : ": " + e.detail())));
     }
 
-    @EventListener
+    @ApplicationModuleListener
     void on(ApprovalGranted e) {
         signOff(APPROVAL_GRANTED, e.deploymentId(), e.actor(), null, e.role(),
                 "approved as " + e.role() + " via " + e.via() + " for " + e.imageDigest());
     }
 
-    @EventListener
+    @ApplicationModuleListener
     void on(ApprovalRevoked e) {
         signOff(APPROVAL_REVOKED, e.deploymentId(), e.actor(), e.role(), null, e.detail());
     }
 
-    @EventListener
+    @ApplicationModuleListener
     void on(ApprovalExpired e) {
         signOff(APPROVAL_EXPIRED, e.deploymentId(), e.actor(), e.role(), null, e.detail());
     }
 
-    @EventListener
+    @ApplicationModuleListener
     void on(DeploymentRejected e) {
         signOff(DEPLOYMENT_REJECTED, e.deploymentId(), e.actor(), null, e.role(),
                 "rejected via " + e.via() + (e.reason() == null ? "" : ": " + e.reason()));
     }
 
-    @EventListener
+    @ApplicationModuleListener
     void on(ChecklistItemTicked e) {
         signOff(CHECKLIST_TICKED, e.deploymentId(), e.actor(), null, e.item(), e.detail());
     }
 
-    @EventListener
+    @ApplicationModuleListener
     void on(SignOffIgnored e) {
         signOff(SIGN_OFF_IGNORED, e.deploymentId(), e.actor(), null, e.action(), e.reason());
     }
@@ -136,6 +139,15 @@ class AuditTrail {
      */
     @EventListener(ApplicationReadyEvent.class)
     void configurationLoaded() {
+        try {
+            configurationEntry();
+        } catch (RuntimeException e) {
+            // Not a publication that could be delivered again: the next start records the configuration.
+            log.error("The {} entry could not be written", CONFIG_LOADED);
+        }
+    }
+
+    private void configurationEntry() {
         record(CONFIG_LOADED, () -> {
             Path file = catalog.source().toAbsolutePath();
             String hash;
@@ -152,13 +164,15 @@ class AuditTrail {
         });
     }
 
+    /** Appends the entry, or throws so that the publication stays incomplete and is delivered again. */
     private void record(String action, Supplier<AuditEntry.Draft> entry) {
         try {
             audit.append(entry.get());
         } catch (RuntimeException e) {
             failures.increment();
-            log.error("AUDIT ENTRY LOST: could not write a {} entry to the audit log ({})", action,
-                    e.getClass().getSimpleName(), e);
+            log.error("Could not write a {} entry to the audit log ({}); it is retried", action,
+                    e.getClass().getSimpleName());
+            throw e;
         }
     }
 

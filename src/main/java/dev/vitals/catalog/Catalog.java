@@ -54,8 +54,27 @@ public record Catalog(
     public record Environment(String name, EngineEndpoint engine, String network, Channels channels) {
     }
 
-    /** A Docker engine: {@code unix:///var/run/docker.sock} or {@code tcp://host:2375}; API version unset = the engine's. */
-    public record EngineEndpoint(String host, Optional<String> apiVersion) {
+    /**
+     * A Docker engine: {@code unix:///var/run/docker.sock} or {@code tcp://host:2376}; API version unset =
+     * the engine's. {@code tls} present = the engine is reached over mutual TLS with those certificates.
+     */
+    public record EngineEndpoint(String host, Optional<String> apiVersion, Optional<EngineTls> tls) {
+        public EngineEndpoint(String host, Optional<String> apiVersion) {
+            this(host, apiVersion, Optional.empty());
+        }
+    }
+
+    /** PEM files for a TLS engine: the CA that signed the engine's certificate, and Vitals' client pair. */
+    public record EngineTls(Path ca, Path cert, Path key) {
+    }
+
+    /**
+     * Limits on every container Vitals creates for a service (its replicas and its hooks): memory in
+     * bytes, {@code cpus} in cores (0.5 = half a core), {@code pids} the most processes at once.
+     */
+    public record Resources(long memoryBytes, double cpus, int pids) {
+        /** What a container gets when the catalog says nothing: enough for a small web service, no more. */
+        public static final Resources SAFE_DEFAULTS = new Resources(512L * 1024 * 1024, 1.0, 256);
     }
 
     public record Channels(String deploys, String announcements, String incidents) {
@@ -72,7 +91,8 @@ public record Catalog(
             List<String> volumes,
             Map<String, String> labels,
             Hooks hooks,
-            int deployOrder) {
+            int deployOrder,
+            Resources resources) {
 
         public String imageRef(String version) {
             return image + ":" + version;

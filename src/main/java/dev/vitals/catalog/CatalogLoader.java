@@ -11,6 +11,7 @@ import dev.vitals.catalog.Catalog.Hooks;
 import dev.vitals.catalog.Catalog.LocalImage;
 import dev.vitals.catalog.Catalog.MaintenanceSettings;
 import dev.vitals.catalog.Catalog.Policy;
+import dev.vitals.catalog.Catalog.Resources;
 import dev.vitals.catalog.Catalog.RoleMapping;
 import dev.vitals.catalog.Catalog.Service;
 import dev.vitals.catalog.Catalog.User;
@@ -42,8 +43,6 @@ public final class CatalogLoader {
     public static final List<String> BUILT_IN_ROLES = List.of(
             "viewer", "deployer", "approver", "devops-lead", "clinical-approver", "compliance",
             "incident-commander", "admin");
-
-    private static final String DEFAULT_ENGINE = "unix:///var/run/docker.sock";
 
     private CatalogLoader() {
     }
@@ -80,12 +79,14 @@ public final class CatalogLoader {
         }
         envs.map().forEach((name, node) -> environments.put(checkName(node, name, "environment"), environment(name, node)));
 
+        Resources defaultResources = ResourceLimits.read(root.get("defaults").get("resources"), Resources.SAFE_DEFAULTS);
         Map<String, Service> services = new LinkedHashMap<>();
         YamlNode svcs = root.get("services");
         if (svcs.map().isEmpty()) {
             throw svcs.error("at least one service is required, e.g. backend: {image: registry/backend}");
         }
-        svcs.map().forEach((name, node) -> services.put(checkName(node, name, "service"), service(name, node)));
+        svcs.map().forEach((name, node) -> services.put(checkName(node, name, "service"),
+                service(name, node, defaultResources)));
 
         Set<String> roleNames = new LinkedHashSet<>(BUILT_IN_ROLES);
         Map<String, RoleMapping> roles = new LinkedHashMap<>();
@@ -184,22 +185,17 @@ public final class CatalogLoader {
         if (!Names.isName(network)) {
             throw node.get("network").error("'" + network + "' is not a valid network name: " + Names.NAME_RULE);
         }
-        String engine = node.get("engine").string(System.getenv().getOrDefault("DOCKER_HOST", DEFAULT_ENGINE));
-        if (!engine.matches("(unix|tcp|npipe)://\\S+")) {
-            throw node.get("engine").error("expected a Docker endpoint such as unix:///var/run/docker.sock or"
-                    + " tcp://10.0.0.5:2376, got '" + engine + "'");
-        }
+        EngineEndpoint engine = EngineSettings.read(node, System.getenv());
         YamlNode ch = node.get("channels");
         ch.map(Set.of("deploys", "announcements", "incidents"));
         Channels channels = new Channels(ch.get("deploys").string("deploys"),
                 ch.get("announcements").string("announcements"), ch.get("incidents").string("incidents"));
-        return new Environment(name, new EngineEndpoint(engine, node.get("api-version").optionalString()), network,
-                channels);
+        return new Environment(name, engine, network, channels);
     }
 
-    private static Service service(String name, YamlNode node) {
+    private static Service service(String name, YamlNode node, Resources defaultResources) {
         node.map(Set.of("image", "strategy", "replicas", "port", "health", "env", "volumes", "labels", "hooks",
-                "deploy-order"));
+                "deploy-order", "resources"));
         String image = node.get("image").string();
         if (!Names.REPOSITORY.matcher(image).matches()) {
             throw node.get("image").error("expected an image repository without a tag, such as"
@@ -223,7 +219,8 @@ public final class CatalogLoader {
         Hooks hooks = new Hooks(hook(hk.get("snapshot")), hook(hk.get("migration")), hook(hk.get("smoke")));
         return new Service(name, image, strategy, replicas, node.get("port").integer(8080, 1, 65535), health,
                 SecretReferences.PROCESS.resolvedMap(node.get("env")), node.get("volumes").isMissing() ? List.of() : node.get("volumes").strings(),
-                node.get("labels").stringMap(), hooks, node.get("deploy-order").integer(100, 0, 10_000));
+                node.get("labels").stringMap(), hooks, node.get("deploy-order").integer(100, 0, 10_000),
+                ResourceLimits.read(node.get("resources"), defaultResources));
     }
 
     private static WatchPhase watchPhase(YamlNode n) {
@@ -260,7 +257,7 @@ public final class CatalogLoader {
     }
 
     private static Defaults defaults(YamlNode node) {
-        node.map(Set.of("risk", "approval-expiry", "request-expiry"));
+        node.map(Set.of("risk", "approval-expiry", "request-expiry", "resources"));
         return new Defaults(node.get("risk").oneOf("one of", Risk::parse, "low, medium, high", Risk.MEDIUM),
                 node.get("approval-expiry").duration(Duration.ofHours(4)),
                 node.get("request-expiry").duration(Duration.ofHours(24)));

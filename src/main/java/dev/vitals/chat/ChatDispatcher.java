@@ -1,7 +1,8 @@
 package dev.vitals.chat;
 
-import dev.vitals.catalog.Catalog;
+import java.util.Set;
 import dev.vitals.leadership.Leadership;
+import dev.vitals.catalog.Catalog;
 import dev.vitals.secrets.ErrorId;
 import java.time.Clock;
 import java.time.ZoneId;
@@ -9,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -17,15 +17,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionOperations;
 
 /** Parses every line once, checks the caller's roles, and routes the typed command to its handler. */
 @Component
 class ChatDispatcher implements ChatInbound {
     private static final Logger log = LoggerFactory.getLogger(ChatDispatcher.class);
-    /** What a standby may answer: commands that only read. */
-    private static final Set<Class<? extends Command>> READ_ONLY = Set.of(Command.Status.class, Command.Health.class,
-            Command.History.class, Command.Help.class, Command.MaintenanceList.class, Command.AuditVerify.class,
-            Command.AuditExport.class);
 
     private final CommandParser parser;
     private final Vocabulary vocabulary;
@@ -34,13 +31,16 @@ class ChatDispatcher implements ChatInbound {
     private final List<ReactionListener> reactionListeners;
     private final List<ButtonListener> buttonListeners;
     private final ApplicationEventPublisher events;
+    private final TransactionOperations tx;
     private final Clock clock;
     private final Leadership leadership;
 
     ChatDispatcher(Catalog catalog, CommandAuthorizer authorizer, List<CommandHandler<?>> handlers,
                    List<ReactionListener> reactionListeners, List<ButtonListener> buttonListeners,
-                   ApplicationEventPublisher events, Clock clock, @Value("${vitals.zone}") ZoneId zone,
-                   Leadership leadership) {
+                   ApplicationEventPublisher events, TransactionOperations tx, Clock clock,
+                   @Value("${vitals.zone}") ZoneId zone, Leadership leadership) {
+        this.tx = tx;
+        this.leadership = leadership;
         this.parser = new CommandParser(clock, zone);
         this.vocabulary = new Vocabulary(new TreeSet<>(catalog.services().keySet()),
                 new TreeSet<>(catalog.environments().keySet()), new TreeSet<>(catalog.users().keySet()));
@@ -52,7 +52,6 @@ class ChatDispatcher implements ChatInbound {
         this.buttonListeners = buttonListeners;
         this.events = events;
         this.clock = clock;
-        this.leadership = leadership;
     }
 
     @Override
@@ -72,8 +71,17 @@ class ChatDispatcher implements ChatInbound {
                 }
             }
         }
-        events.publishEvent(new CommandHandled(caller.name(), origin.channel(), origin.thread(), text, accepted,
-                firstLine(reply.message().text()), clock.instant()));
+        CommandHandled handled = new CommandHandled(caller.name(), origin.channel(), origin.thread(), text, accepted,
+                firstLine(reply.message().text()), clock.instant());
+        try {
+            // In a transaction, so the event publication registry stores it for the audit log's listener.
+            tx.executeWithoutResult(t -> events.publishEvent(handled));
+        } catch (RuntimeException e) {
+            log.error("Command by {} could not be recorded for the audit log ({})", caller.name(),
+                    e.getClass().getSimpleName());
+            reply = Reply.text(reply.message().text() + "\n⚠️ Vitals could not record this command (its database"
+                    + " is not answering); check the outcome before relying on it.");
+        }
         replier.accept(reply);
     }
 
@@ -98,6 +106,11 @@ class ChatDispatcher implements ChatInbound {
             return new Outcome(Reply.text(id.sentence()), false);
         }
     }
+
+    /** What a standby may answer: commands that only read. */
+    private static final Set<Class<? extends Command>> READ_ONLY = Set.of(Command.Status.class, Command.Health.class,
+            Command.History.class, Command.Help.class, Command.MaintenanceList.class, Command.AuditVerify.class,
+            Command.AuditExport.class);
 
     static final String STANDBY_REPLY = "This Vitals process is the standby (read-only), so /%s was not run and"
             + " nothing changed. Another Vitals process on the same database is active and runs commands that change"

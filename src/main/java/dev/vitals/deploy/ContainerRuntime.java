@@ -1,6 +1,7 @@
 package dev.vitals.deploy;
 
 import dev.vitals.catalog.Catalog.EngineEndpoint;
+import dev.vitals.catalog.Catalog.Resources;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,12 @@ public interface ContainerRuntime {
 
     /** All containers, running or not, that carry every one of the given labels. */
     List<ContainerInfo> containers(EngineEndpoint engine, Map<String, String> labels);
+
+    /**
+     * Every container attached to the network, running or not, whoever made it (also containers without
+     * Vitals' labels); empty when the network does not exist.
+     */
+    List<ContainerInfo> attachedTo(EngineEndpoint engine, String network);
 
     /** The container's current state, or empty when it no longer exists. */
     Optional<ContainerInfo> inspect(EngineEndpoint engine, String containerId);
@@ -73,11 +80,24 @@ public interface ContainerRuntime {
 
     /**
      * A container to create. {@code healthCheck} empty = the image's own HEALTHCHECK.
-     * {@code ports} maps container port to host port, published on 127.0.0.1 only.
+     * {@code ports} maps container port to host port, published on 127.0.0.1 only. Every container runs
+     * within {@code resources} and without a way to gain privileges (no-new-privileges).
      */
     record ContainerSpec(String name, String image, Map<String, String> labels, Map<String, String> env,
                          List<String> command, String network, List<String> aliases,
-                         Optional<HealthCheck> healthCheck, Map<Integer, Integer> ports, List<String> volumes) {
+                         Optional<HealthCheck> healthCheck, Map<Integer, Integer> ports, List<String> volumes,
+                         Resources resources) {
+        public ContainerSpec {
+            resources = resources == null ? Resources.SAFE_DEFAULTS : resources;
+        }
+
+        /** A container within the catalog's safe default limits. */
+        public ContainerSpec(String name, String image, Map<String, String> labels, Map<String, String> env,
+                             List<String> command, String network, List<String> aliases,
+                             Optional<HealthCheck> healthCheck, Map<Integer, Integer> ports, List<String> volumes) {
+            this(name, image, labels, env, command, network, aliases, healthCheck, ports, volumes,
+                    Resources.SAFE_DEFAULTS);
+        }
     }
 
     record HealthCheck(List<String> test, Duration interval, Duration timeout, int retries, Duration startPeriod) {

@@ -10,12 +10,16 @@ import dev.vitals.chat.ThreadWriter;
 import dev.vitals.chat.UserText;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.context.event.EventListener;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 
 /**
  * A deployment in chat: its card in the environment's deploys channel (edited in place as it moves)
- * and its thread, where every step and health transition is told.
+ * and its thread, where every step and health transition is told. The card is composed here and only
+ * here, from the deployment's record and the {@link CardSection}s other features keep. Status lines and
+ * card edits follow the lifecycle's events after they committed, so chat never shows a change that was
+ * rolled back; a failed narration stays an incomplete publication and is delivered again.
  */
 @Component
 class DeploymentChat {
@@ -25,15 +29,17 @@ class DeploymentChat {
     private final ThreadWriter writer;
     private final DeploymentStore store;
     private final Catalog catalog;
-    private final List<SignOffGate> gates;
+    private final List<CardSection> sections;
+    // Redraws run on several threads; one at a time, so the last card queued is drawn from the latest record.
+    private final ReentrantLock drawing = new ReentrantLock();
 
     DeploymentChat(ChatPlatform chat, ThreadWriter writer, DeploymentStore store, Catalog catalog,
-                   List<SignOffGate> gates) {
+                   List<CardSection> sections) {
         this.chat = chat;
         this.writer = writer;
         this.store = store;
         this.catalog = catalog;
-        this.gates = gates;
+        this.sections = sections;
     }
 
     /** Posts the card and opens the thread; returns the deployment with their references. */
@@ -53,11 +59,16 @@ class DeploymentChat {
     }
 
     void refreshCard(String deploymentId) {
-        store.find(deploymentId).filter(d -> d.cardMessage() != null)
-                .ifPresent(d -> writer.editCard(new MessageRef(d.cardMessage(), d.cardChannel(), null), card(d)));
+        drawing.lock();
+        try {
+            store.find(deploymentId).filter(d -> d.cardMessage() != null)
+                    .ifPresent(d -> writer.editCard(new MessageRef(d.cardMessage(), d.cardChannel(), null), card(d)));
+        } finally {
+            drawing.unlock();
+        }
     }
 
-    @EventListener
+    @ApplicationModuleListener
     void on(DeploymentStatusChanged e) {
         store.find(e.deploymentId()).ifPresent(d -> {
             if (e.from() != null) {
@@ -67,7 +78,7 @@ class DeploymentChat {
         });
     }
 
-    @EventListener
+    @ApplicationModuleListener
     void on(DeploymentStepFinished e) {
         refreshCard(e.deploymentId());
     }
@@ -98,8 +109,13 @@ class DeploymentChat {
         if (d.notBefore() != null && d.status() == DeploymentStatus.SCHEDULED) {
             lines.add("Scheduled for " + d.notBefore());
         }
-        for (SignOffGate gate : gates) {
-            lines.addAll(gate.cardLines(d));
+        for (CardSection section : sections) {
+            lines.addAll(section.lines(d));
+        }
+        if (d.status() == DeploymentStatus.APPROVED) {
+            store.lockHolder(d.service(), d.environment()).filter(holder -> !holder.equals(d.id()))
+                    .ifPresent(holder -> lines.add("⏳ Waiting for " + holder + " to end: one deployment at a time in "
+                            + d.environment() + "; it starts when " + holder + " releases the lock."));
         }
         List<StepRecord> steps = store.steps(d.id());
         if (!steps.isEmpty()) {
@@ -110,8 +126,8 @@ class DeploymentChat {
             lines.add(d.detail());
         }
         List<Button> buttons = new ArrayList<>();
-        for (SignOffGate gate : gates) {
-            buttons.addAll(gate.cardButtons(d));
+        for (CardSection section : sections) {
+            buttons.addAll(section.buttons(d));
         }
         if (!d.status().terminal()) {
             buttons.add(new Button(CANCEL_BUTTON + d.id(), "Cancel"));

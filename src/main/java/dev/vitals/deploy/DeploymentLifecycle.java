@@ -1,15 +1,22 @@
 package dev.vitals.deploy;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The only place a deployment's status changes: each transition is written (guarded by the status it
- * expects, so two actors cannot both move it) and then announced.
+ * The only place a deployment's status changes. Each transition is one transaction: the status row
+ * (guarded by the status it expects, so two actors cannot both move it), the deploy lock it takes (on
+ * the move to RUNNING) or releases (on a terminal status), and the event that announces it, which the
+ * event publication registry stores in the same transaction. They commit together or not at all.
  */
 @Component
+@Transactional
 class DeploymentLifecycle {
     private final DeploymentStore store;
     private final ApplicationEventPublisher events;
@@ -21,8 +28,48 @@ class DeploymentLifecycle {
         this.clock = clock;
     }
 
-    /** Moves to {@code to} if the deployment is still as given; empty when someone else moved it first. */
+    /** What became of an attempt to start: it runs, the lock is held by another deployment, or it moved on. */
+    sealed interface Start {
+        record Running(Deployment deployment) implements Start {
+        }
+
+        record LockHeld(String holder) implements Start {
+        }
+
+        record MovedOn(Deployment now) implements Start {
+        }
+    }
+
+    /**
+     * Moves to {@code to} if the deployment is still as given; empty when someone else moved it first.
+     * RUNNING is only reached through {@link #start}, which takes the lock.
+     */
     Optional<Deployment> move(Deployment d, DeploymentStatus to, String actor, String detail) {
+        if (to == DeploymentStatus.RUNNING) {
+            throw new IllegalArgumentException("a deployment starts through start(), which takes its lock");
+        }
+        return write(d, to, actor, detail);
+    }
+
+    /**
+     * Takes the deploy lock with one conditional insert and moves to RUNNING, in one transaction. A lock
+     * already held (by anyone, this deployment included) refuses the start, and a deployment that is no
+     * longer as given gives its fresh lock back at once: the insert and the release are this transaction's
+     * own row, so no other deployment's lock is ever deleted.
+     */
+    Start start(Deployment d, String actor) {
+        if (!store.lock(d.service(), d.environment(), d.id(), clock.instant())) {
+            return new Start.LockHeld(store.lockHolder(d.service(), d.environment()).orElse("another deployment"));
+        }
+        Optional<Deployment> running = write(d, DeploymentStatus.RUNNING, actor, null);
+        if (running.isEmpty()) {
+            store.unlock(d.id());
+            return new Start.MovedOn(store.find(d.id()).orElse(d));
+        }
+        return new Start.Running(running.get());
+    }
+
+    private Optional<Deployment> write(Deployment d, DeploymentStatus to, String actor, String detail) {
         Deployment next = d.with(to, detail, clock.instant());
         if (!store.transition(next, d.status())) {
             return Optional.empty();
@@ -36,13 +83,35 @@ class DeploymentLifecycle {
     }
 
     /** Ends a deployment that Vitals itself was running. */
-    void finish(Deployment d, DeploymentStatus to, String detail) {
+    Optional<Deployment> finish(Deployment d, DeploymentStatus to, String detail) {
         Deployment current = store.find(d.id()).orElse(d);
-        move(current, to, "vitals", detail);
+        return write(current, to, "vitals", detail);
     }
 
     void announceNew(Deployment d) {
         events.publishEvent(new DeploymentStatusChanged(d.id(), d.service(), d.environment(), d.version(), null,
                 d.status(), d.requestedBy(), d.detail(), d.createdAt()));
+    }
+
+    /** A step's end, recorded and announced together. */
+    void stepFinished(Deployment d, int seq, String step, StepRecord.StepStatus status, String detail,
+                      Duration took, java.time.Instant ended) {
+        store.finishStep(d.id(), seq, status, detail, ended);
+        events.publishEvent(new DeploymentStepFinished(d.id(), d.service(), d.environment(), step, status, detail,
+                took, ended));
+    }
+
+    /** Runs {@code work} once the current transaction committed (at once when there is none). */
+    static void afterCommit(Runnable work) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    work.run();
+                }
+            });
+        } else {
+            work.run();
+        }
     }
 }

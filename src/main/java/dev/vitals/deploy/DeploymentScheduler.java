@@ -1,23 +1,26 @@
 package dev.vitals.deploy;
 
+import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.Catalog.Environment;
 import dev.vitals.catalog.Catalog.Service;
 import dev.vitals.catalog.DurationText;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
-import dev.vitals.leadership.Leadership;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Time-driven work: scheduled deployments start when due, approved ones that waited for a lock start
- * when it frees, requests that were never signed off expire, and hot-standby containers are stopped
+ * when it frees, what waited too long (for sign-off, its time or a lock) expires, and hot-standby containers are stopped
  * once their period is over (kept stopped for rollback).
  */
 @Component
@@ -31,12 +34,15 @@ class DeploymentScheduler {
     private final PipelineRunner runner;
     private final LiveVersions live;
     private final ContainerRuntime runtime;
+    private final TransactionTemplate tx;
     private final Clock clock;
     private final Leadership leadership;
 
     DeploymentScheduler(Catalog catalog, DeploymentStore store, Deployments deployments, DeploymentLifecycle lifecycle,
-                        PipelineRunner runner, LiveVersions live, ContainerRuntime runtime, Clock clock,
-                        Leadership leadership) {
+                        PipelineRunner runner, LiveVersions live, ContainerRuntime runtime, TransactionTemplate tx,
+                        Clock clock, Leadership leadership) {
+        this.tx = tx;
+        this.leadership = leadership;
         this.catalog = catalog;
         this.store = store;
         this.deployments = deployments;
@@ -45,7 +51,6 @@ class DeploymentScheduler {
         this.live = live;
         this.runtime = runtime;
         this.clock = clock;
-        this.leadership = leadership;
     }
 
     @Scheduled(fixedDelayString = "${vitals.scheduler-interval:5s}", initialDelayString = "${vitals.scheduler-interval:5s}")
@@ -54,25 +59,63 @@ class DeploymentScheduler {
             return;
         }
         Instant now = clock.instant();
+        expire(now);
+        startDue(DeploymentStatus.SCHEDULED, now);
+        startDue(DeploymentStatus.APPROVED, now);
+        retireStandbys(now);
+    }
+
+    /**
+     * Starts what is due, one claimed row at a time: {@code FOR UPDATE SKIP LOCKED} keeps two schedulers
+     * (or a scheduler and a sign-off) from acting on one deployment, and the claim, the lock and the move
+     * to RUNNING commit together. One that cannot start (its lock was taken meanwhile) is skipped this round.
+     */
+    private void startDue(DeploymentStatus status, Instant now) {
+        Set<String> seen = new HashSet<>();
+        while (true) {
+            Optional<Deployment> claimed = tx.execute(t -> store.claimDue(status, now, seen).map(d -> {
+                seen.add(d.id());
+                if (d.status() == DeploymentStatus.SCHEDULED) {
+                    lifecycle.move(d, DeploymentStatus.APPROVED, "vitals", "scheduled time reached")
+                            .ifPresent(deployments::startOrWait);
+                } else {
+                    deployments.start(d, "vitals");
+                }
+                return d;
+            }));
+            if (claimed == null || claimed.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Ends what waited too long, whatever it waited for: sign-off (PENDING_APPROVAL, from the request), its
+     * scheduled time that passed while it could not start (SCHEDULED, from that time), or a lock (APPROVED,
+     * from when it was cleared to start). Approvals that lapse meanwhile send it back to sign-off first.
+     */
+    private void expire(Instant now) {
+        Duration expiry = catalog.defaults().requestExpiry();
+        String waited = DurationText.format(expiry);
+        for (Deployment d : store.withStatus(DeploymentStatus.PENDING_APPROVAL)) {
+            if (d.createdAt().plus(expiry).isBefore(now)) {
+                deployments.endBeforeStart(d.id(), DeploymentStatus.EXPIRED, "vitals", "not signed off within "
+                        + waited + "; request it again if it is still wanted");
+            }
+        }
         for (Deployment d : store.withStatus(DeploymentStatus.SCHEDULED)) {
-            if (d.notBefore() == null || !d.notBefore().isAfter(now)) {
-                lifecycle.move(d, DeploymentStatus.APPROVED, "vitals", "scheduled time reached")
-                        .ifPresent(deployments::startOrWait);
+            if (d.notBefore() != null && d.notBefore().plus(expiry).isBefore(now)) {
+                deployments.endBeforeStart(d.id(), DeploymentStatus.EXPIRED, "vitals", "could not start within "
+                        + waited + " of its scheduled time; request it again if it is still wanted");
             }
         }
         for (Deployment d : store.withStatus(DeploymentStatus.APPROVED)) {
-            if (store.lockHolder(d.service(), d.environment()).isEmpty()) {
-                deployments.startOrWait(d);
+            if (d.updatedAt().plus(expiry).isBefore(now)) {
+                deployments.endBeforeStart(d.id(), DeploymentStatus.EXPIRED, "vitals", "waited more than " + waited
+                        + " for the deploy lock of " + d.service() + " in " + d.environment()
+                        + "; request it again if it is still wanted");
             }
         }
-        Duration expiry = catalog.defaults().requestExpiry();
-        for (Deployment d : store.withStatus(DeploymentStatus.PENDING_APPROVAL)) {
-            if (d.createdAt().plus(expiry).isBefore(now)) {
-                lifecycle.move(d, DeploymentStatus.EXPIRED, "vitals", "not signed off within "
-                        + DurationText.format(expiry) + "; request it again if it is still wanted");
-            }
-        }
-        retireStandbys(now);
     }
 
     private void retireStandbys(Instant now) {

@@ -105,22 +105,42 @@ class DeploymentStore {
                 .list();
     }
 
-    /** Takes the per service × environment lock; empty on success (or when already held by this deployment), else the holder. */
-    Optional<String> lock(String service, String environment, String deploymentId, Instant at) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            int inserted = jdbc.sql("""
-                            INSERT INTO deploy_lock (service, environment, deployment_id, acquired_at) VALUES (?, ?, ?, ?)
-                            ON CONFLICT DO NOTHING""")
-                    .params(service, environment, deploymentId, ts(at)).update();
-            if (inserted == 1) {
-                return Optional.empty();
-            }
-            Optional<String> holder = lockHolder(service, environment);
-            if (holder.isPresent()) {
-                return holder.get().equals(deploymentId) ? Optional.empty() : holder;
-            }
-        }
-        throw new IllegalStateException("the deploy lock for " + service + " in " + environment + " keeps changing hands");
+    /**
+     * Takes the per service × environment lock for {@code deploymentId} with one conditional insert, in the
+     * caller's transaction: true only when this insert took it. A lock already held, by another deployment
+     * or (left over) by this one, is never treated as taken here.
+     */
+    boolean lock(String service, String environment, String deploymentId, Instant at) {
+        return jdbc.sql("""
+                        INSERT INTO deploy_lock (service, environment, deployment_id, acquired_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT DO NOTHING""")
+                .params(service, environment, deploymentId, ts(at)).update() == 1;
+    }
+
+    /**
+     * Claims the next due deployment for the caller's transaction: the row stays locked until it ends, and
+     * rows another process (or thread) has claimed are skipped, so two schedulers never start one twice.
+     * SCHEDULED ones are due at their time; APPROVED ones that wait are due when their lock is free.
+     */
+    Optional<Deployment> claimDue(DeploymentStatus status, Instant now, java.util.Collection<String> skip) {
+        return jdbc.sql("""
+                        SELECT * FROM deployment d
+                        WHERE d.status = ?
+                          AND (d.status <> 'SCHEDULED' OR d.not_before IS NULL OR d.not_before <= ?)
+                          AND (d.status <> 'APPROVED' OR NOT EXISTS (SELECT 1 FROM deploy_lock l
+                                 WHERE l.service = d.service AND l.environment = d.environment))
+                          AND NOT (d.id = ANY (?))
+                        ORDER BY d.updated_at, d.id
+                        LIMIT 1
+                        FOR UPDATE OF d SKIP LOCKED""")
+                .params(status.name(), ts(now), skip.toArray(String[]::new))
+                .query(DeploymentStore::row).optional();
+    }
+
+    /** Reads a deployment and holds its row until the caller's transaction ends (others wait). */
+    Optional<Deployment> findForUpdate(String id) {
+        return jdbc.sql("SELECT * FROM deployment WHERE id = ? FOR UPDATE").param(id).query(DeploymentStore::row)
+                .optional();
     }
 
     Optional<String> lockHolder(String service, String environment) {
@@ -128,6 +148,7 @@ class DeploymentStore {
                 .params(service, environment).query(String.class).optional();
     }
 
+    /** Releases the lock this deployment holds, and no other. */
     void unlock(String deploymentId) {
         jdbc.sql("DELETE FROM deploy_lock WHERE deployment_id = ?").param(deploymentId).update();
     }

@@ -1,17 +1,21 @@
 package dev.vitals.deploy;
 
+import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.Catalog.Environment;
 import dev.vitals.catalog.Catalog.Service;
+import dev.vitals.catalog.DurationText;
 import dev.vitals.catalog.Risk;
 import dev.vitals.chat.UserText;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
-import dev.vitals.leadership.Leadership;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Deployments as the rest of Vitals sees them: request, start once signed off, cancel, roll back,
@@ -28,12 +32,15 @@ public class Deployments {
     private final LiveVersions live;
     private final ContainerRuntime runtime;
     private final List<SignOffGate> gates;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Leadership leadership;
 
     Deployments(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                 PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
-                List<SignOffGate> gates, Clock clock, Leadership leadership) {
+                List<SignOffGate> gates, ApplicationEventPublisher events, Clock clock,
+                Leadership leadership) {
+        this.leadership = leadership;
         this.catalog = catalog;
         this.store = store;
         this.lifecycle = lifecycle;
@@ -43,8 +50,8 @@ public class Deployments {
         this.live = live;
         this.runtime = runtime;
         this.gates = gates;
+        this.events = events;
         this.clock = clock;
-        this.leadership = leadership;
     }
 
     public Optional<Deployment> find(String id) {
@@ -63,14 +70,17 @@ public class Deployments {
         return store.steps(id);
     }
 
-    /** Tells the deployment's thread something (used by the features that decide about it). */
-    public void say(Deployment d, String line) {
-        chat.say(d, line);
+    /**
+     * Reads a deployment and holds its row until the caller's transaction ends, so a decision about it
+     * (a sign-off) and a change of its status are made one after the other, in any process.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<Deployment> findForUpdate(String id) {
+        return store.findForUpdate(id);
     }
 
-    /** Asks the card to be re-rendered (after its sign-off changed). */
-    public void refreshCard(String id) {
-        chat.refreshCard(id);
+    void say(Deployment d, String line) {
+        chat.say(d, line);
     }
 
     record Request(String service, String version, String environment, Risk risk, String reason, Instant at,
@@ -110,15 +120,27 @@ public class Deployments {
         d = chat.open(d);
         lifecycle.announceNew(d);
         if (initial == DeploymentStatus.APPROVED) {
-            d = start(d, r.requestedBy());
+            Deployment requested = d;
+            switch (start(d, r.requestedBy())) {
+                case DeploymentLifecycle.Start.Running running -> d = running.deployment();
+                case DeploymentLifecycle.Start.MovedOn movedOn -> d = movedOn.now();
+                case DeploymentLifecycle.Start.LockHeld held -> {
+                    // Another deployment took the lock since the check above: this one ends here, told so,
+                    // rather than starting later behind the requester's back.
+                    String busy = busyMessage(requested.service(), requested.environment(), held.holder());
+                    lifecycle.move(requested, DeploymentStatus.CANCELLED, "vitals", busy + " Request it again then.");
+                    throw new DeploymentRefused(busy + " " + requested.id() + " is cancelled; request it again then.");
+                }
+            }
         }
         return d;
     }
 
-    /** Called when a deployment's sign-off is complete: it starts now, or at its scheduled time. */
-    public void approved(String id, String actor) {
-        Deployment d = store.find(id).orElseThrow(() -> new DeploymentRefused("No deployment " + id + "."));
-        if (d.status() != DeploymentStatus.PENDING_APPROVAL) {
+    /** A deployment's sign-off is complete: it starts now, or at its scheduled time. Idempotent. */
+    @Transactional
+    void signedOff(String id, String actor) {
+        Deployment d = store.findForUpdate(id).orElse(null);
+        if (d == null || d.status() != DeploymentStatus.PENDING_APPROVAL) {
             return;
         }
         boolean later = d.notBefore() != null && d.notBefore().isAfter(clock.instant());
@@ -131,53 +153,73 @@ public class Deployments {
 
     /**
      * Puts a deployment that was signed off but has not started (APPROVED or SCHEDULED) back to waiting
-     * for sign-off, because an approval it counted on was withdrawn. False when it started meanwhile.
+     * for sign-off, because a sign-off it counted on was withdrawn or lapsed. False when it started meanwhile.
      */
-    public boolean reopenSignOff(String id, String actor, String detail) {
-        Deployment d = store.find(id).orElseThrow(() -> new DeploymentRefused("No deployment " + id + "."));
-        if (d.status() != DeploymentStatus.APPROVED && d.status() != DeploymentStatus.SCHEDULED) {
+    @Transactional
+    boolean reopenSignOff(String id, String actor, String detail) {
+        Deployment d = store.findForUpdate(id).orElse(null);
+        if (d == null || (d.status() != DeploymentStatus.APPROVED && d.status() != DeploymentStatus.SCHEDULED)) {
             return false;
         }
         return lifecycle.move(d, DeploymentStatus.PENDING_APPROVAL, actor, detail).isPresent();
     }
 
-    /** Ends a deployment that has not started: rejected, expired or cancelled. */
-    public boolean endBeforeStart(String id, DeploymentStatus to, String actor, String detail) {
-        Deployment d = store.find(id).orElseThrow(() -> new DeploymentRefused("No deployment " + id + "."));
-        if (d.status() == DeploymentStatus.RUNNING || d.status().terminal()) {
+    /** Ends a deployment that has not started: rejected, expired or cancelled. False when it started or ended. */
+    @Transactional
+    boolean endBeforeStart(String id, DeploymentStatus to, String actor, String detail) {
+        Deployment d = store.findForUpdate(id).orElse(null);
+        if (d == null || d.status() == DeploymentStatus.RUNNING || d.status().terminal()) {
             return false;
         }
         return lifecycle.move(d, to, actor, detail).isPresent();
     }
 
-    /** Starts a deployment that may run; if another one holds the lock it waits for the scheduler. */
+    /**
+     * Starts a signed-off deployment; when another one holds the lock it waits, visibly: the thread says so
+     * and the card shows which deployment it waits for, until the lock frees, it is cancelled, or it expires.
+     */
     void startOrWait(Deployment d) {
-        try {
-            start(d, "vitals");
-        } catch (DeploymentRefused busy) {
-            chat.say(d, "⏳ waiting: " + busy.getMessage());
+        if (start(d, "vitals") instanceof DeploymentLifecycle.Start.LockHeld held) {
+            chat.say(d, "⏳ waiting: " + busyMessage(d.service(), d.environment(), held.holder()) + " " + d.id()
+                    + " starts when that lock is released, unless it is cancelled first or waits longer than "
+                    + DurationText.format(catalog.defaults().requestExpiry()) + ".");
         }
     }
 
-    Deployment start(Deployment d, String actor) {
+    /**
+     * Takes the lock and moves to RUNNING in one transaction (the caller's, when it has one), then launches
+     * the pipeline once that committed. A deployment that needed sign-off and is no longer cleared (an
+     * approval lapsed or was withdrawn meanwhile, or it was rejected) goes back to waiting instead.
+     */
+    DeploymentLifecycle.Start start(Deployment d, String actor) {
         refuseOnStandby();
-        Optional<String> holder = store.lock(d.service(), d.environment(), d.id(), clock.instant());
-        if (holder.isPresent()) {
-            throw new DeploymentRefused(busyMessage(d.service(), d.environment(), holder.get()));
+        if (d.kind() == Deployment.Kind.DEPLOY && gates.stream().anyMatch(g -> g.required(d))
+                && !gates.stream().allMatch(g -> g.cleared(d))) {
+            Optional<Deployment> back = lifecycle.move(d, DeploymentStatus.PENDING_APPROVAL, "vitals",
+                    "its sign-off no longer holds (an approval lapsed or was withdrawn); it waits for sign-off again");
+            return new DeploymentLifecycle.Start.MovedOn(back.orElseGet(() -> store.find(d.id()).orElse(d)));
         }
-        Optional<Deployment> running = lifecycle.move(d, DeploymentStatus.RUNNING, actor, null);
-        if (running.isEmpty()) {
-            store.unlock(d.id());
-            return store.find(d.id()).orElse(d);
+        DeploymentLifecycle.Start result = lifecycle.start(d, actor);
+        if (result instanceof DeploymentLifecycle.Start.Running running) {
+            DeploymentLifecycle.afterCommit(() -> launch(running.deployment()));
         }
-        Deployment r = running.get();
-        Environment env = catalog.environments().get(r.environment());
-        Service service = catalog.services().get(r.service());
-        List<ContainerInfo> previous = live.live(env, service).stream()
-                .sorted(Comparator.comparing(ContainerInfo::name)).toList();
-        Run run = new Run(r, env, service, previous, line -> chat.say(r, line));
-        runner.launch(run, steps.deploy(run), 0);
-        return r;
+        return result;
+    }
+
+    private void launch(Deployment r) {
+        try {
+            Environment env = catalog.environments().get(r.environment());
+            Service service = catalog.services().get(r.service());
+            List<ContainerInfo> previous = live.live(env, service).stream()
+                    .sorted(Comparator.comparing(ContainerInfo::name)).toList();
+            Run run = new Run(r, env, service, previous, line -> chat.say(r, line));
+            runner.launch(run, steps.deploy(run), 0);
+        } catch (RuntimeException e) {
+            // RUNNING with its lock but no pipeline: reconciliation brings it to a safe end.
+            chat.say(r, "⚠️ " + r.id() + " could not begin (" + e.getMessage() + "); Vitals brings it to a safe end"
+                    + " as soon as the engine answers.");
+            events.publishEvent(new PipelineRunner.ReconciliationNeeded(r.id()));
+        }
     }
 
     Deployment cancel(String id, String actor) {
@@ -193,7 +235,19 @@ public class Deployments {
                 throw new DeploymentRefused(id + " has already switched traffic to " + d.version()
                         + "; use /rollback " + d.service() + " " + d.environment() + " instead.");
             }
-            run.requestCancel();
+            Optional<StepRecord> moving = store.steps(id).stream()
+                    .filter(s -> s.status() == StepRecord.StepStatus.RUNNING && Steps.movesTraffic(s.name()))
+                    .reduce((a, b) -> b);
+            if (moving.isPresent()) {
+                // A traffic move cannot be stopped halfway; once it is done the new version serves.
+                String why = id + " is in its step '" + moving.get().name() + "', which cannot be stopped halfway:"
+                        + " when it completes " + d.version() + " serves " + d.service() + ", so a cancel can no"
+                        + " longer apply (/rollback " + d.service() + " " + d.environment() + " then brings the"
+                        + " previous version back); if it fails, traffic moves back by itself.";
+                chat.say(d, "⏹ cancel by " + actor + " refused: " + why);
+                throw new DeploymentRefused(why);
+            }
+            run.requestCancel(actor);
             chat.say(d, "⏹ cancel requested by " + actor + "; stopping before the next step.");
             return d;
         }
@@ -254,12 +308,18 @@ public class Deployments {
         store.insert(d);
         d = chat.open(d);
         lifecycle.announceNew(d);
-        Optional<String> holder = store.lock(d.service(), d.environment(), d.id(), now);
-        if (holder.isPresent()) {
-            lifecycle.move(d, DeploymentStatus.CANCELLED, "vitals", busyMessage(d.service(), d.environment(), holder.get()));
-            throw new DeploymentRefused(busyMessage(d.service(), d.environment(), holder.get()));
+        Deployment running;
+        switch (lifecycle.start(d, r.requestedBy())) {
+            case DeploymentLifecycle.Start.Running started -> running = started.deployment();
+            case DeploymentLifecycle.Start.LockHeld held -> {
+                String busy = busyMessage(d.service(), d.environment(), held.holder());
+                lifecycle.move(d, DeploymentStatus.CANCELLED, "vitals", busy);
+                throw new DeploymentRefused(busy);
+            }
+            case DeploymentLifecycle.Start.MovedOn movedOn -> {
+                return movedOn.now();
+            }
         }
-        Deployment running = lifecycle.move(d, DeploymentStatus.RUNNING, r.requestedBy(), null).orElseThrow();
         List<ContainerInfo> previous = serving.stream().sorted(Comparator.comparing(ContainerInfo::name)).toList();
         Run run = new Run(running, env, service, previous, line -> chat.say(running, line));
         List<PipelineStep> plan;

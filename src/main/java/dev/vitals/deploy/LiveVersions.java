@@ -6,6 +6,7 @@ import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,6 +32,52 @@ class LiveVersions {
 
     List<ContainerInfo> live(Environment env, Service service) {
         return managed(env, service).stream().filter(c -> c.servesAs(env.network(), service.name())).toList();
+    }
+
+    /**
+     * Running containers that answer as the service on the environment's network but that Vitals did not
+     * make for this service here (no {@code vitals.managed} label, or another service's or environment's):
+     * clients reach them beside Vitals' version, and no switch of Vitals' takes them off the traffic path.
+     */
+    static List<ContainerInfo> unmanagedAliasHolders(List<ContainerInfo> attached, Environment env, Service service) {
+        return attached.stream()
+                .filter(c -> c.servesAs(env.network(), service.name()))
+                .filter(c -> !("true".equals(c.labels().get(Labels.MANAGED))
+                        && service.name().equals(c.labels().get(Labels.SERVICE))
+                        && env.name().equals(c.labels().get(Labels.ENVIRONMENT))))
+                .sorted(java.util.Comparator.comparing(ContainerInfo::name))
+                .toList();
+    }
+
+    /**
+     * Why the deployment may not go on while a container Vitals did not make holds the service's alias:
+     * it would keep serving beside the new version (clients would get either), and no switch of ours
+     * could take it off the traffic path.
+     */
+    static Optional<String> unmanagedRefusal(List<ContainerInfo> attached, Environment env, Service service,
+                                             Deployment d) {
+        List<ContainerInfo> holders = unmanagedAliasHolders(attached, env, service);
+        if (holders.isEmpty()) {
+            return Optional.empty();
+        }
+        ContainerInfo first = holders.getFirst();
+        String advice = removalAdvice(env, first);
+        return Optional.of("an unmanaged container " + first.name() + " also answers as " + service.name() + " on "
+                + env.network() + (holders.size() > 1 ? " (and " + (holders.size() - 1) + " more)" : "")
+                + "; clients would reach it beside " + d.version() + ". "
+                + Character.toUpperCase(advice.charAt(0)) + advice.substring(1) + ", then request the "
+                + (d.kind() == Deployment.Kind.DEPLOY ? "deployment" : "rollback") + " again.");
+    }
+
+    /** Every container on the environment's network, Vitals' or not. */
+    List<ContainerInfo> attached(Environment env) {
+        return runtime.attachedTo(env.engine(), env.network());
+    }
+
+    /** What to tell a person about a container that answers as the service without being Vitals'. */
+    static String removalAdvice(Environment env, ContainerInfo holder) {
+        return "remove it (`docker rm -f " + holder.name() + "`) or take it off the network (`docker network disconnect "
+                + env.network() + " " + holder.name() + "`)";
     }
 
     /** Newest deployment first (by the number in its id, not its text), replicas of one by name. */

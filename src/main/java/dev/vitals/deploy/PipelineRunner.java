@@ -1,8 +1,8 @@
 package dev.vitals.deploy;
 
+import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.DurationText;
 import dev.vitals.deploy.StepRecord.StepStatus;
-import dev.vitals.leadership.Leadership;
 import dev.vitals.secrets.ErrorId;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,14 +48,15 @@ class PipelineRunner implements AutoCloseable {
     private final Map<String, Run> active = new ConcurrentHashMap<>();
 
     PipelineRunner(DeploymentStore store, DeploymentLifecycle lifecycle, ContainerRuntime runtime,
-                   TrafficSwitch traffic, ApplicationEventPublisher events, Clock clock, Leadership leadership) {
+                   TrafficSwitch traffic, ApplicationEventPublisher events, Clock clock,
+                   Leadership leadership) {
+        this.leadership = leadership;
         this.store = store;
         this.lifecycle = lifecycle;
         this.runtime = runtime;
         this.traffic = traffic;
         this.events = events;
         this.clock = clock;
-        this.leadership = leadership;
     }
 
     Future<?> launch(Run run, List<PipelineStep> steps, int from) {
@@ -78,6 +79,7 @@ class PipelineRunner implements AutoCloseable {
                             step.name());
                     return;
                 }
+                answerLateCancel(run);
                 if (run.cancelRequested() && !run.trafficMoved()) {
                     undo(run);
                     lifecycle.finish(d, DeploymentStatus.CANCELLED, "cancelled before " + step.name() + "; "
@@ -94,10 +96,8 @@ class PipelineRunner implements AutoCloseable {
                     case StepOutcome.Failed f -> StepStatus.FAILED;
                     case StepOutcome.Skipped s -> StepStatus.SKIPPED;
                 };
-                store.finishStep(d.id(), seq, status, outcome.detail(), ended);
                 Duration took = Duration.between(started, ended);
-                events.publishEvent(new DeploymentStepFinished(d.id(), d.service(), d.environment(), step.name(),
-                        status, outcome.detail(), took, ended));
+                lifecycle.stepFinished(d, seq, step.name(), status, outcome.detail(), took, ended);
                 run.say(switch (status) {
                     case SUCCEEDED -> "✅ ";
                     case FAILED -> "❌ ";
@@ -112,6 +112,7 @@ class PipelineRunner implements AutoCloseable {
                     return;
                 }
             }
+            answerLateCancel(run);
             lifecycle.finish(d, DeploymentStatus.SUCCEEDED, d.service() + " " + d.version() + " is live in "
                     + d.environment() + ".");
         } catch (InterruptedException e) {
@@ -147,6 +148,15 @@ class PipelineRunner implements AutoCloseable {
             return;
         }
         lifecycle.finish(d, moved ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, why + servingNow(run));
+    }
+
+    private static void answerLateCancel(Run run) {
+        if (run.lateCancelToAnswer()) {
+            Deployment d = run.deployment;
+            run.say("⏹ the cancel by " + run.cancelledBy() + " came while traffic was moving; " + d.version()
+                    + " serves " + d.service() + " now, so it no longer applies: /rollback " + d.service() + " "
+                    + d.environment() + " brings the previous version back.");
+        }
     }
 
     /** A deployment this process can no longer finish by itself. */

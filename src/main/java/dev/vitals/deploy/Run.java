@@ -27,7 +27,8 @@ final class Run {
     /** Old containers this run stopped (recreate), started again on failure. */
     final List<String> stopped = new ArrayList<>();
     private final Consumer<String> narrator;
-    private volatile boolean cancelRequested;
+    private volatile String cancelledBy;
+    private volatile boolean lateCancelAnswered;
 
     record Move(String from, String to) {
     }
@@ -45,12 +46,28 @@ final class Run {
         narrator.accept(line);
     }
 
-    void requestCancel() {
-        cancelRequested = true;
+    void requestCancel(String actor) {
+        cancelledBy = actor;
     }
 
     boolean cancelRequested() {
-        return cancelRequested;
+        return cancelledBy != null;
+    }
+
+    /**
+     * True once, when a cancel was accepted but traffic moved before the pipeline could act on it: the
+     * person who asked is then told that it no longer applies, rather than hearing nothing.
+     */
+    boolean lateCancelToAnswer() {
+        if (cancelledBy == null || !trafficMoved() || lateCancelAnswered) {
+            return false;
+        }
+        lateCancelAnswered = true;
+        return true;
+    }
+
+    String cancelledBy() {
+        return cancelledBy;
     }
 
     /** Past this point a failure must move traffic back rather than just clean up. */

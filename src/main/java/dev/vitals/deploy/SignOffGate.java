@@ -1,31 +1,30 @@
 package dev.vitals.deploy;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
- * Whether a deployment may run as soon as it is requested, or must wait in PENDING_APPROVAL until
- * the people its policy names have signed off. Implemented by the approval feature, which calls
- * {@link Deployments#approved} when the sign-off is complete.
+ * What deploy asks the feature that decides sign-off, and nothing more: does a deployment need sign-off,
+ * and is it cleared to start now? The answers to sign-off come back as events ({@link SignOffCompleted},
+ * {@link SignOffWithdrawn}, {@link DeploymentRejected}, {@link SignOffProgressed}).
  */
 public interface SignOffGate {
 
+    /** True when the deployment must wait in PENDING_APPROVAL until people sign off. */
     boolean required(Deployment deployment);
 
-    /** Lines for the deployment card: who signed off, what is still missing, when it expires. */
-    default List<String> cardLines(Deployment deployment) {
-        return List.of();
-    }
+    /**
+     * True when a deployment that needed sign-off may start at this instant: its sign-offs still count
+     * (none withdrawn, lapsed or given for another image) and nobody rejected it. Asked in the transaction
+     * that moves it to RUNNING.
+     */
+    boolean cleared(Deployment deployment);
 
-    /** Buttons for the deployment card (e.g. Approve, Reject, checklist items), before its Cancel button. */
-    default List<dev.vitals.chat.Button> cardButtons(Deployment deployment) {
-        return List.of();
-    }
-
-    /** The sign-offs that count for this deployment. */
+    /** The sign-offs that count for this deployment, for its record. */
     default List<SignOff> signOffs(Deployment deployment) {
         return List.of();
     }
 
-    record SignOff(String user, String role, java.time.Instant at) {
+    record SignOff(String user, String role, Instant at) {
     }
 }

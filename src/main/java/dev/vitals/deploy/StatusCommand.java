@@ -65,8 +65,14 @@ class StatusCommand implements CommandHandler<Command.Status> {
             return out.append(": engine unreachable. ").append(e.getMessage())
                     .append(" Nothing can be deployed here until it answers.\n").toString();
         }
+        List<ContainerInfo> attached = live.attached(env);
         for (Service service : catalog.services().values()) {
             out.append("• ").append(service.name()).append(": ").append(describe(env, service)).append('\n');
+            for (ContainerInfo holder : LiveVersions.unmanagedAliasHolders(attached, env, service)) {
+                out.append("  ⚠️ an unmanaged container ").append(holder.name()).append(" also answers as ")
+                        .append(service.name()).append(" on ").append(env.network()).append(": ")
+                        .append(LiveVersions.removalAdvice(env, holder)).append('\n');
+            }
         }
         return out.toString();
     }

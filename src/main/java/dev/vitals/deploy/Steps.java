@@ -39,6 +39,11 @@ class Steps {
     static final String START_KEPT = "start kept";
     static final Duration POLL = Duration.ofMillis(200);
 
+    /** Steps that move traffic: once begun they cannot be stopped halfway, so a cancel cannot apply to them. */
+    static boolean movesTraffic(String step) {
+        return step.equals(SWITCH) || step.equals(STOP_OLD) || step.startsWith("replace replica");
+    }
+
     private final ContainerRuntime runtime;
     private final TrafficSwitch traffic;
     private final MaintenanceWindows windows;
@@ -89,12 +94,12 @@ class Steps {
 
     /** Back to a container that is still running off the traffic path: a switch only. */
     List<PipelineStep> switchBack() {
-        return List.of(switchTraffic(), verifyStable(), retireOld());
+        return List.of(aliasGuard(), switchTraffic(), verifyStable(), retireOld());
     }
 
     /** Back to a kept, stopped container: start it, gate on health, switch. */
     List<PipelineStep> restartKept() {
-        return List.of(startKept(), waitHealthy(), switchTraffic(), verifyStable(), retireOld());
+        return List.of(aliasGuard(), startKept(), waitHealthy(), switchTraffic(), verifyStable(), retireOld());
     }
 
     PipelineStep preflight() {
@@ -117,6 +122,10 @@ class Steps {
                     engineVersion = runtime.ping(run.env.engine());
                 } catch (EngineUnavailableException e) {
                     return new StepOutcome.Failed(e.getMessage());
+                }
+                Optional<StepOutcome> foreign = refuseUnmanagedAliasHolders(run);
+                if (foreign.isPresent()) {
+                    return foreign.get();
                 }
                 Optional<ContainerRuntime.ImageInfo> image = runtime.image(run.env.engine(), d.imageDigest());
                 if (image.isEmpty()) {
@@ -152,6 +161,25 @@ class Steps {
         };
     }
 
+    /** The preflight of a switch back: nothing else may answer as the service once traffic moves. */
+    PipelineStep aliasGuard() {
+        return new PipelineStep() {
+            public String name() { return PREFLIGHT; }
+
+            public Duration timeout(Run run) { return Duration.ofSeconds(30); }
+
+            public StepOutcome execute(Run run) {
+                return refuseUnmanagedAliasHolders(run).orElseGet(() -> new StepOutcome.Succeeded(
+                        "only Vitals' containers answer as " + run.service.name() + " on " + run.env.network()));
+            }
+        };
+    }
+
+    private Optional<StepOutcome> refuseUnmanagedAliasHolders(Run run) {
+        return LiveVersions.unmanagedRefusal(runtime.attachedTo(run.env.engine(), run.env.network()), run.env,
+                run.service, run.deployment).map(StepOutcome.Failed::new);
+    }
+
     static final int HOOK_OUTPUT_CHARS = 1500;
 
     PipelineStep hook(String name, Function<Catalog.Service, Optional<Hook>> which) {
@@ -184,7 +212,7 @@ class Steps {
                 ContainerSpec spec = new ContainerSpec(run.env.name() + "-" + d.service() + "-" + kind + "-"
                         + d.id().toLowerCase() + "-" + Long.toString(clock.millis(), 36),
                         hook.image().isEmpty() ? d.imageDigest() : hook.image(), labels, env, hook.command(),
-                        run.env.network(), List.of(), Optional.empty(), Map.of(), List.of());
+                        run.env.network(), List.of(), Optional.empty(), Map.of(), List.of(), run.service.resources());
                 Instant started = clock.instant();
                 OneShotResult result = runtime.runOnce(run.env.engine(), spec, hook.timeout());
                 String took = DurationText.format(Duration.between(started, clock.instant()).truncatedTo(ChronoUnit.MILLIS));
@@ -395,7 +423,7 @@ class Steps {
         HealthCheck check = new HealthCheck(h.command(), h.interval(), h.timeout(), h.retries(), h.startPeriod());
         ContainerSpec spec = new ContainerSpec(run.containerName(replica), d.imageDigest(), labels(d),
                 run.service.env(), List.of(), run.env.network(), List.of(), Optional.of(check), Map.of(),
-                run.service.volumes());
+                run.service.volumes(), run.service.resources());
         String id = runtime.create(run.env.engine(), spec);
         run.created.add(id);
         run.incoming.add(id);

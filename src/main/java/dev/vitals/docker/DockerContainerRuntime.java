@@ -66,6 +66,8 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     static final int OUTPUT_TAIL_LINES = 20;
     private static final String PUBLISH_ADDRESS = "127.0.0.1";
+    /** Processes in a container Vitals creates can never gain privileges (setuid binaries, file capabilities). */
+    static final String NO_NEW_PRIVILEGES = "no-new-privileges";
 
     private final Map<EngineEndpoint, Clients> clients = new ConcurrentHashMap<>();
 
@@ -90,6 +92,9 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
         try {
             var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(engine.host());
             engine.apiVersion().filter(v -> !v.isBlank()).ifPresent(config::withApiVersion);
+            // TLS is the catalog's word alone, not whatever DOCKER_TLS_VERIFY this process inherited
+            config.withDockerTlsVerify(engine.tls().isPresent()).withCustomSslConfig(engine.tls()
+                    .<com.github.dockerjava.core.SSLConfig>map(PemFilesSslConfig::new).orElse(null));
             var built = config.build();
             var calls = new ZerodepDockerHttpClient.Builder()
                     .dockerHost(built.getDockerHost())
@@ -313,6 +318,20 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     @Override
+    public List<ContainerInfo> attachedTo(EngineEndpoint engine, String network) {
+        if (!engineCall(engine, "look up network " + network, () -> networkExists(engine, network))) {
+            return List.of();
+        }
+        List<Container> listed = engineCall(engine, "list containers on network " + network,
+                () -> client(engine).listContainersCmd().withShowAll(true).withNetworkFilter(List.of(network)).exec());
+        var result = new ArrayList<ContainerInfo>();
+        for (var container : listed) {
+            inspect(engine, container.getId()).filter(c -> c.aliases().containsKey(network)).ifPresent(result::add);
+        }
+        return result;
+    }
+
+    @Override
     public Optional<ContainerInfo> inspect(EngineEndpoint engine, String containerId) {
         return call(engine, () -> {
             try {
@@ -414,9 +433,15 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     static CreateContainerCmd createCommand(DockerClient client, ContainerSpec spec, boolean oneShot) {
+        var limits = spec.resources();
         var host = HostConfig.newHostConfig()
                 .withInit(true)
-                .withRestartPolicy(oneShot ? RestartPolicy.noRestart() : RestartPolicy.unlessStoppedRestart());
+                .withRestartPolicy(oneShot ? RestartPolicy.noRestart() : RestartPolicy.unlessStoppedRestart())
+                .withMemory(limits.memoryBytes())
+                .withMemorySwap(limits.memoryBytes()) // the same value: no swap beyond the memory limit
+                .withNanoCPUs(Math.round(limits.cpus() * 1_000_000_000d))
+                .withPidsLimit((long) limits.pids())
+                .withSecurityOpts(List.of(NO_NEW_PRIVILEGES));
         var cmd = client.createContainerCmd(spec.image());
         if (spec.name() != null && !spec.name().isBlank()) {
             cmd.withName(spec.name());

@@ -39,6 +39,8 @@ class ApprovalSignOffTest extends VitalsIntegrationTest {
     SelfCheckedItems selfChecked;
     @Autowired
     Deployments deployments;
+    @Autowired
+    SignOffs signOffs;
 
     record Card(String id, String messageId, String threadId) {
     }
@@ -279,6 +281,25 @@ class ApprovalSignOffTest extends VitalsIntegrationTest {
         console.react("bob", card.messageId(), "✅");
         awaitCard(card, t -> t.contains("✅ bob as devops-lead"));
         assertThat(signedOff(card)).containsExactlyInAnyOrder("carol=clinical-approver", "bob=devops-lead");
+    }
+
+    @Test
+    void anExpiredApprovalDoesNotStartAScheduledDeployment() {
+        // given alice's request for half an hour from now, signed off by bob with an approval that expires
+        // (4h) a few seconds from now, so it is scheduled
+        Card card = request("alice", "/deploy backend v1.4 " + TestCatalog.productionEnvironment() + " at:+30m");
+        String digest = (String) deployment(card).get("imageDigest");
+        approvals.grant(card.id(), "bob", Set.of("approver"), digest, "reaction",
+                Instant.now().minus(Duration.ofHours(4)).plus(Duration.ofSeconds(15)));
+        signOffs.opened(deployments.find(card.id()).orElseThrow());
+        awaitStatus(card, Duration.ofSeconds(15), "SCHEDULED");
+
+        // when bob's approval expires before the scheduled time
+        // then the deployment goes back to waiting for sign-off, the thread says why, and it never started
+        awaitStatus(card, Duration.ofSeconds(60), "PENDING_APPROVAL");
+        awaitThread(card, lines -> lines.stream().anyMatch(l -> l.startsWith("⌛ bob's approval of " + card.id())));
+        awaitCard(card, t -> t.contains("PENDING_APPROVAL") && t.contains("Needs: 1 approver"));
+        assertThat(steps(card)).isEmpty();
     }
 
     @Test

@@ -82,6 +82,16 @@ class CatalogLoaderTest {
             unknown strategy    | 'health: {interval: 2s}' | 'strategy: canary'       | services.backend.strategy: expected one of blue-green, rolling, recreate, got 'canary'
             unknown role        | '[deployer]'            | '[deployer, wizard]'     | users.alice[1]: unknown role 'wizard'
             tag in image        | 'image: vitals-demo/backend' | 'image: vitals-demo/backend:v1' | services.backend.image: expected an image repository without a tag
+            memory without unit | 'health: {interval: 2s}' | 'resources: {memory: 512}' | services.backend.resources.memory: expected a memory size such as 256m or 2g (a whole number with unit b, k, m or g; at least 6m), got '512'
+            memory unit unknown | 'health: {interval: 2s}' | 'resources: {memory: 1t}' | services.backend.resources.memory: expected a memory size such as 256m or 2g
+            no cpus             | 'health: {interval: 2s}' | 'resources: {cpus: 0}'   | services.backend.resources.cpus: expected a number of CPU cores from 0.01 to 1024 such as 0.5 or 2, got '0'
+            cpus as a word      | 'health: {interval: 2s}' | 'resources: {cpus: many}' | services.backend.resources.cpus: expected a number of CPU cores
+            no pids             | 'health: {interval: 2s}' | 'resources: {pids: 0}'   | services.backend.resources.pids: expected a whole number from 1 to 4194304, got '0'
+            typo in resources   | 'health: {interval: 2s}' | 'resources: {mem: 1g}'   | services.backend.resources.mem: unknown key; expected one of cpus, memory, pids
+            plain tcp elsewhere | '{network: vitals-staging}' | '{network: vitals-staging, engine: "tcp://10.0.0.5:2375"}' | environments.staging.engine: plain TCP to 'tcp://10.0.0.5:2375' is unencrypted and unauthenticated
+            plain tcp by name   | '{network: vitals-staging}' | '{network: vitals-staging, engine: {host: "tcp://docker.example.org:2375"}}' | environments.staging.engine.host: plain TCP to 'tcp://docker.example.org:2375'
+            tls on a socket     | '{network: vitals-staging}' | '{network: vitals-staging, engine: {host: "unix:///var/run/docker.sock", insecure: true}}' | environments.staging.engine: tls and insecure apply only to tcp:// engines
+            tls without key     | '{network: vitals-staging}' | '{network: vitals-staging, engine: {host: "tcp://10.0.0.5:2376", tls: {ca: ca.pem, cert: cert.pem}}}' | environments.staging.engine.tls.ca: no readable file at
             """)
     void anInvalidCatalogIsRefusedNamingTheFileThePathAndTheExpectation(String name, String from, String to,
                                                                         String expected) throws IOException {
@@ -114,6 +124,86 @@ class CatalogLoaderTest {
                 .rootCause().hasMessageContaining(file.toString())
                 .hasMessageContaining("services.backend.health.interval")
                 .hasMessageContaining("expected a duration");
+    }
+
+    @Test
+    void everyServiceGetsSafeResourceLimitsUnlessTheCatalogSaysOtherwise() throws IOException {
+        // given a catalog that says nothing about resources
+        Catalog silent = CatalogLoader.load(write(VALID));
+        // then its services run within the safe defaults: 512 MiB, one core, 256 processes
+        assertThat(silent.services().get("backend").resources())
+                .isEqualTo(new Catalog.Resources(512L * 1024 * 1024, 1.0, 256))
+                .isEqualTo(Catalog.Resources.SAFE_DEFAULTS);
+
+        // given catalog-wide defaults and a service that overrides part of them
+        Catalog c = CatalogLoader.load(write(VALID.replace("users:", """
+                  frontend:
+                    image: vitals-demo/frontend
+                    resources: {memory: 2g, pids: 1000}
+                defaults:
+                  resources: {memory: 256m, cpus: 0.5, pids: 64}
+                users:""")));
+        // then the service's own values win, the catalog's defaults fill in the rest
+        assertThat(c.services().get("backend").resources()).isEqualTo(new Catalog.Resources(256L << 20, 0.5, 64));
+        assertThat(c.services().get("frontend").resources()).isEqualTo(new Catalog.Resources(2L << 30, 0.5, 1000));
+    }
+
+    @Test
+    void aPlainTcpEngineIsAcceptedOnlyOnLoopbackOrWhenMarkedInsecure() throws IOException {
+        Catalog c = CatalogLoader.load(write(VALID.replace("staging: {network: vitals-staging}", """
+                staging: {network: vitals-staging, engine: "tcp://127.0.0.1:2375"}
+                  lab: {engine: {host: "tcp://[::1]:2375"}}
+                  edge: {engine: {host: "tcp://10.0.0.7:2375", insecure: true}}""")));
+        assertThat(c.environments().get("staging").engine())
+                .isEqualTo(new Catalog.EngineEndpoint("tcp://127.0.0.1:2375", java.util.Optional.empty()));
+        assertThat(c.environments().get("lab").engine().tls()).isEmpty();
+        assertThat(c.environments().get("edge").engine().host()).isEqualTo("tcp://10.0.0.7:2375");
+        assertThat(c.environments().get("edge").engine().tls()).isEmpty();
+    }
+
+    @Test
+    void aTcpEngineWithTlsTakesItsCertificatesFromPathsNextToTheCatalog() throws IOException {
+        // given the three PEM files beside the catalog, named relative to it
+        Path certs = Files.createDirectories(dir.resolve("docker-prod"));
+        for (String f : new String[] {"ca.pem", "cert.pem", "key.pem"}) {
+            Files.writeString(certs.resolve(f), "-----BEGIN CERTIFICATE-----\n");
+        }
+        Catalog c = CatalogLoader.load(write(VALID.replace("staging: {network: vitals-staging}", """
+                staging:
+                    engine:
+                      host: tcp://10.0.0.5:2376
+                      tls: {ca: docker-prod/ca.pem, cert: docker-prod/cert.pem, key: %s}""".formatted(certs.resolve("key.pem")))));
+        assertThat(c.environments().get("staging").engine().tls()).contains(new Catalog.EngineTls(
+                certs.resolve("ca.pem"), certs.resolve("cert.pem"), certs.resolve("key.pem")));
+    }
+
+    @Test
+    void aTlsEngineWithAMissingCertificateOrMarkedInsecureTooIsRefusedNamingTheFile() throws IOException {
+        Files.writeString(dir.resolve("ca.pem"), "x");
+        Files.writeString(dir.resolve("cert.pem"), "x");
+        String engine = "staging: {engine: {host: \"tcp://10.0.0.5:2376\", tls: {ca: ca.pem, cert: cert.pem, key: %s}%s}}";
+        Path missingKey = write(VALID.replace("staging: {network: vitals-staging}", engine.formatted("nokey.pem", "")));
+        assertThatThrownBy(() -> CatalogLoader.load(missingKey))
+                .hasMessage(missingKey + ": environments.staging.engine.tls.key: no readable file at "
+                        + dir.resolve("nokey.pem") + "; expected the private key of that client certificate (a PEM file)");
+        Files.writeString(dir.resolve("key.pem"), "x");
+        Path both = write(VALID.replace("staging: {network: vitals-staging}", engine.formatted("key.pem", ", insecure: true")));
+        assertThatThrownBy(() -> CatalogLoader.load(both))
+                .hasMessageContaining("environments.staging.engine.insecure: contradicts tls");
+    }
+
+    @Test
+    void vitalsRefusesToStartWithAPlainTcpEngineOffLoopbackAndSaysHowToFixIt() throws IOException {
+        Path file = write(VALID.replace("staging: {network: vitals-staging}",
+                "staging: {engine: \"tcp://192.168.10.20:2375\"}"));
+        assertThatThrownBy(() -> new SpringApplicationBuilder(VitalsApplication.class)
+                .run("--vitals.catalog=" + file, "--server.port=0",
+                        "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none"))
+                .hasRootCauseInstanceOf(CatalogException.class)
+                .rootCause().hasMessageContaining(file + ": environments.staging.engine: plain TCP to"
+                        + " 'tcp://192.168.10.20:2375' is unencrypted and unauthenticated")
+                .hasMessageContaining("tls: {ca: ca.pem, cert: cert.pem, key: key.pem}")
+                .hasMessageContaining("insecure: true");
     }
 
     private Path write(String yaml) throws IOException {

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.transaction.support.TransactionOperations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -42,7 +43,7 @@ class ErrorsInChatTest {
             }
         };
         ChatDispatcher dispatcher = new ChatDispatcher(catalog, (caller, kind) -> Optional.empty(), List.of(failing),
-                List.of(), List.of(), event -> { }, Clock.fixed(Instant.parse("2026-12-02T06:00:00Z"), ZoneOffset.UTC),
+                List.of(), List.of(), event -> { }, TransactionOperations.withoutTransaction(), Clock.fixed(Instant.parse("2026-12-02T06:00:00Z"), ZoneOffset.UTC),
                 ZoneId.of("UTC"), () -> true);
         AtomicReference<Reply> reply = new AtomicReference<>();
 

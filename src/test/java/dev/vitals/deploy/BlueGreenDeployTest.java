@@ -106,8 +106,8 @@ class BlueGreenDeployTest extends VitalsIntegrationTest {
         // then it switched back to the standby without starting anything
         assertThat(r.status()).isEqualTo("SUCCEEDED");
         assertThat(r.kind()).isEqualTo("rollback");
-        assertThat(r.steps()).extracting(DeployDriver.Step::name).containsExactly("switch traffic", "verify stable",
-                "retire old");
+        assertThat(r.steps()).extracting(DeployDriver.Step::name).containsExactly("preflight", "switch traffic",
+                "verify stable", "retire old");
         assertThat(driver.servingVersions("backend", env)).containsExactly("v1.3");
         assertThat(driver.serving("backend", env)).hasSize(1);
         Duration work = r.step("switch traffic").took();
@@ -130,8 +130,8 @@ class BlueGreenDeployTest extends VitalsIntegrationTest {
 
         // then the kept container was started, gated and switched to
         assertThat(r.status()).isEqualTo("SUCCEEDED");
-        assertThat(r.steps()).extracting(DeployDriver.Step::name).startsWith("start kept", "wait healthy",
-                "switch traffic");
+        assertThat(r.steps()).extracting(DeployDriver.Step::name).startsWith("preflight", "start kept",
+                "wait healthy", "switch traffic");
         assertThat(driver.serving("backend", env)).singleElement().satisfies(c -> assertThat(c.id()).isEqualTo(kept));
         Duration work = Duration.between(r.step("start kept").startedAt(), r.step("switch traffic").finishedAt());
         System.out.printf("rollback from a stopped kept container: start + health + switch %d ms%n", work.toMillis());

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vitals.catalog.Catalog.EngineEndpoint;
 import dev.vitals.catalog.Catalog.LocalImage;
+import dev.vitals.catalog.Catalog.Resources;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import dev.vitals.deploy.ContainerRuntime.ContainerSpec;
 import dev.vitals.deploy.ContainerRuntime.Health;
@@ -373,6 +374,83 @@ class DockerContainerRuntimeTest {
                     .hasMessageContaining("'docker-host' is not usable")
                     .hasMessageContaining("unix:///path/to/docker.sock or tcp://host:port");
         }
+    }
+
+    @Test
+    void everyContainerRunsWithinItsResourceLimitsAndCannotGainPrivileges() {
+        // given a service container with limits of its own, and one created without naming any
+        var network = docker.network("net");
+        var limits = new Resources(128L << 20, 0.5, 64);
+        var limited = runtime.create(ENGINE, new ContainerSpec(docker.name("limited"), healthyImage, docker.labels(),
+                Map.of(), List.of(), network, List.of("limited"), Optional.empty(), Map.of(), List.of(), limits));
+        var plain = runtime.create(ENGINE, docker.service("plain", healthyImage, network, List.of(), docker.labels()));
+        runtime.start(ENGINE, limited);
+        awaitHealth(limited, Health.HEALTHY);
+
+        // then the engine holds the limits and no-new-privileges for each
+        var host = runtime.client(ENGINE).inspectContainerCmd(limited).exec().getHostConfig();
+        assertThat(host.getMemory()).isEqualTo(128L * 1024 * 1024);
+        assertThat(host.getMemorySwap()).isEqualTo(128L * 1024 * 1024);
+        assertThat(host.getNanoCPUs()).isEqualTo(500_000_000L);
+        assertThat(host.getPidsLimit()).isEqualTo(64L);
+        assertThat(host.getSecurityOpts()).containsExactly("no-new-privileges");
+        var defaults = runtime.client(ENGINE).inspectContainerCmd(plain).exec().getHostConfig();
+        assertThat(defaults.getMemory()).isEqualTo(512L * 1024 * 1024);
+        assertThat(defaults.getNanoCPUs()).isEqualTo(1_000_000_000L);
+        assertThat(defaults.getPidsLimit()).isEqualTo(256L);
+        assertThat(defaults.getSecurityOpts()).containsExactly("no-new-privileges");
+
+        // and a one-shot container (hook, probe) feels them from the inside: the kernel refuses a 17th process
+        var hook = runtime.runOnce(ENGINE, new ContainerSpec(null, healthyImage, docker.labels(Labels.ROLE, "hook"),
+                Map.of(), List.of("/bin/busybox", "sh", "-c", "grep NoNewPrivs /proc/self/status;"
+                        + " i=0; while [ $i -lt 30 ]; do /bin/busybox sleep 2 & i=$((i+1)); done; wait; echo done"),
+                network, List.of(), Optional.empty(), Map.of(), List.of(), new Resources(64L << 20, 0.25, 16)),
+                Duration.ofSeconds(30));
+        assertThat(hook.outputTail()).contains("NoNewPrivs:\t1").contains("can't fork");
+    }
+
+    @Test
+    void reachesATlsEngineOnlyWithTheCatalogsCertificates(@TempDir Path dir) throws Exception {
+        // given the local engine behind mutual TLS, and client files as an operator would name them
+        try (var door = new TlsEngineDoor(Path.of(ENGINE.host().replaceFirst("^unix://", "")));
+             var overTls = new DockerContainerRuntime()) {
+            var engine = new EngineEndpoint(door.endpoint(), Optional.empty(), Optional.of(door.clientFiles(dir.resolve("ours"))));
+
+            // when Vitals talks to it with them, then the engine answers through the verified channel
+            assertThat(overTls.ping(engine)).isEqualTo(runtime.ping(ENGINE));
+            assertThat(overTls.tags(engine, "vitals-test-none")).isEmpty();
+            assertThat(door.verifiedClients()).isPositive();
+
+            // when the files come from another CA, or no TLS is used, then nothing gets through
+            int before = door.verifiedClients();
+            var stranger = new EngineEndpoint(door.endpoint(), Optional.empty(),
+                    Optional.of(TlsEngineDoor.strangerFiles(dir.resolve("stranger"))));
+            assertThatThrownBy(() -> overTls.ping(stranger)).isInstanceOf(EngineUnavailableException.class)
+                    .hasMessageContaining(door.endpoint());
+            var plain = new EngineEndpoint(door.endpoint(), Optional.empty());
+            assertThatThrownBy(() -> overTls.ping(plain)).isInstanceOf(EngineUnavailableException.class)
+                    .hasMessageContaining(door.endpoint());
+            assertThat(door.verifiedClients()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void listsEveryContainerOnANetworkWhoeverMadeIt() {
+        // given a container with Vitals' labels and one made by hand without them, on one network
+        var network = docker.network("net");
+        var ours = runtime.create(ENGINE, docker.service("ours", healthyImage, network, List.of("web"), docker.labels()));
+        var unlabelled = new java.util.HashMap<String, String>(Map.of(TestEngine.TEST_LABEL, docker.run));
+        var theirs = runtime.create(ENGINE, docker.service("theirs", healthyImage, network, List.of("web"), unlabelled));
+        runtime.create(ENGINE, docker.service("elsewhere", healthyImage, docker.network("other"), List.of("web"),
+                docker.labels()));
+
+        // then both on the network are listed, with their aliases and labels, and nothing from elsewhere
+        var attached = runtime.attachedTo(ENGINE, network);
+        assertThat(attached).extracting(ContainerInfo::id).containsExactlyInAnyOrder(ours, theirs);
+        assertThat(attached).allSatisfy(c -> assertThat(c.aliases()).containsEntry(network, List.of("web")));
+        assertThat(attached).filteredOn(c -> c.id().equals(theirs)).singleElement()
+                .satisfies(c -> assertThat(c.labels()).doesNotContainKey(Labels.MANAGED));
+        assertThat(runtime.attachedTo(ENGINE, docker.name("no-such-network"))).isEmpty();
     }
 
     @Test
