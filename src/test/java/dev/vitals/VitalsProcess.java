@@ -20,6 +20,8 @@ public final class VitalsProcess implements AutoCloseable {
     private final Path dir;
     private final Path catalog;
     private final EmbeddedPostgres postgres;
+    /** False for a process {@link #alongside} another: the first one's PostgreSQL is not its to stop. */
+    private final boolean ownsPostgres;
     private final int port;
     private final Map<String, String> settings;
     private Process process;
@@ -41,10 +43,37 @@ public final class VitalsProcess implements AutoCloseable {
         Files.writeString(catalog, catalogYaml);
         this.postgres = embedded ? null
                 : EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("pg").toFile()).start();
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
-        }
+        this.ownsPostgres = true;
+        this.port = freePort();
         this.settings = Map.copyOf(settings);
+    }
+
+    private VitalsProcess(Path dir, VitalsProcess first) {
+        this.dir = dir;
+        this.catalog = first.catalog;
+        this.postgres = first.postgres;
+        this.ownsPostgres = false;
+        this.port = freePort();
+        this.settings = first.settings;
+    }
+
+    /**
+     * A second Vitals on this one's database and catalog, with a port and a VITALS_HOME of its own: the
+     * pair an active/standby deployment runs. Close it before this one.
+     */
+    public VitalsProcess alongside(String name) throws IOException {
+        if (postgres == null) {
+            throw new IllegalStateException("a Vitals with its own embedded database cannot share it");
+        }
+        return new VitalsProcess(Files.createDirectories(dir.resolveSibling(name)), this);
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public int port() {
@@ -103,7 +132,7 @@ public final class VitalsProcess implements AutoCloseable {
 
     private ProcessBuilder builder(Path log) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "dev.vitals.VitalsApplication").redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.put("VITALS_PORT", Integer.toString(port));
@@ -147,7 +176,7 @@ public final class VitalsProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (postgres != null) {
+        if (postgres != null && ownsPostgres) {
             postgres.close();
         }
     }

@@ -1,5 +1,6 @@
 package dev.vitals.approval;
 
+import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.DurationText;
 import dev.vitals.chat.Caller;
@@ -75,10 +76,11 @@ class SignOffs {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Duration expiry;
+    private final Leadership leadership;
 
     SignOffs(Deployments deployments, SignOffStatus status, ApprovalStore store, SelfCheckedItems selfChecked,
              ApplicationEventPublisher events, SignOffNarration narration, TransactionTemplate tx, Catalog catalog,
-             Clock clock) {
+             Clock clock, Leadership leadership) {
         this.deployments = deployments;
         this.status = status;
         this.store = store;
@@ -88,6 +90,7 @@ class SignOffs {
         this.tx = tx;
         this.clock = clock;
         this.expiry = catalog.defaults().approvalExpiry();
+        this.leadership = leadership;
     }
 
     /** A new request waits for sign-off: Vitals ticks what it can verify itself and counts. */
@@ -234,6 +237,9 @@ class SignOffs {
     @Scheduled(fixedDelayString = "${vitals.scheduler-interval:5s}", initialDelayString = "${vitals.scheduler-interval:5s}")
     @Transactional(propagation = org.springframework.transaction.annotation.Propagation.NOT_SUPPORTED)
     void lapseExpired() {
+        if (!leadership.isActive()) {
+            return;
+        }
         for (DeploymentStatus waitingIn : List.of(DeploymentStatus.PENDING_APPROVAL, DeploymentStatus.SCHEDULED,
                 DeploymentStatus.APPROVED)) {
             for (Deployment waiting : deployments.search(null, null, waitingIn.name(), 500)) {

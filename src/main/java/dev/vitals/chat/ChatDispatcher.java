@@ -1,5 +1,7 @@
 package dev.vitals.chat;
 
+import java.util.Set;
+import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.secrets.ErrorId;
 import java.time.Clock;
@@ -31,12 +33,14 @@ class ChatDispatcher implements ChatInbound {
     private final ApplicationEventPublisher events;
     private final TransactionOperations tx;
     private final Clock clock;
+    private final Leadership leadership;
 
     ChatDispatcher(Catalog catalog, CommandAuthorizer authorizer, List<CommandHandler<?>> handlers,
                    List<ReactionListener> reactionListeners, List<ButtonListener> buttonListeners,
                    ApplicationEventPublisher events, TransactionOperations tx, Clock clock,
-                   @Value("${vitals.zone}") ZoneId zone) {
+                   @Value("${vitals.zone}") ZoneId zone, Leadership leadership) {
         this.tx = tx;
+        this.leadership = leadership;
         this.parser = new CommandParser(clock, zone);
         this.vocabulary = new Vocabulary(new TreeSet<>(catalog.services().keySet()),
                 new TreeSet<>(catalog.environments().keySet()), new TreeSet<>(catalog.users().keySet()));
@@ -91,6 +95,9 @@ class ChatDispatcher implements ChatInbound {
             return new Outcome(Reply.text("/" + command.kind().name().toLowerCase() + " is not available in this"
                     + " version of Vitals yet."), false);
         }
+        if (!READ_ONLY.contains(command.getClass()) && !leadership.isActive()) {
+            return new Outcome(Reply.text(STANDBY_REPLY.formatted(command.kind().name().toLowerCase())), false);
+        }
         try {
             return new Outcome(handler.handle(command, caller, origin), true);
         } catch (RuntimeException e) {
@@ -100,8 +107,22 @@ class ChatDispatcher implements ChatInbound {
         }
     }
 
+    /** What a standby may answer: commands that only read. */
+    private static final Set<Class<? extends Command>> READ_ONLY = Set.of(Command.Status.class, Command.Health.class,
+            Command.History.class, Command.Help.class, Command.MaintenanceList.class, Command.AuditVerify.class,
+            Command.AuditExport.class);
+
+    static final String STANDBY_REPLY = "This Vitals process is the standby (read-only), so /%s was not run and"
+            + " nothing changed. Another Vitals process on the same database is active and runs commands that change"
+            + " state: send it there, or again in a few seconds if the active one just stopped (a standby takes over"
+            + " within 10 s). /status, /history, /health, /help, /maintenance list and /audit work here.";
+
     @Override
     public void reaction(Caller caller, MessageRef message, String emoji, boolean added) {
+        if (!leadership.isActive()) {
+            log.info("Reaction {} by {} ignored: this Vitals process is the standby", emoji, caller.name());
+            return;
+        }
         for (ReactionListener l : reactionListeners) {
             l.reacted(caller, message, emoji, added);
         }
@@ -109,6 +130,10 @@ class ChatDispatcher implements ChatInbound {
 
     @Override
     public void click(Caller caller, MessageRef message, String buttonId) {
+        if (!leadership.isActive()) {
+            log.info("Click on {} by {} ignored: this Vitals process is the standby", buttonId, caller.name());
+            return;
+        }
         for (ButtonListener l : buttonListeners) {
             l.clicked(caller, message, buttonId);
         }

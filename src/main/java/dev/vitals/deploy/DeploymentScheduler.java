@@ -1,5 +1,6 @@
 package dev.vitals.deploy;
 
+import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.Catalog.Environment;
 import dev.vitals.catalog.Catalog.Service;
@@ -35,11 +36,13 @@ class DeploymentScheduler {
     private final ContainerRuntime runtime;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final Leadership leadership;
 
     DeploymentScheduler(Catalog catalog, DeploymentStore store, Deployments deployments, DeploymentLifecycle lifecycle,
                         PipelineRunner runner, LiveVersions live, ContainerRuntime runtime, TransactionTemplate tx,
-                        Clock clock) {
+                        Clock clock, Leadership leadership) {
         this.tx = tx;
+        this.leadership = leadership;
         this.catalog = catalog;
         this.store = store;
         this.deployments = deployments;
@@ -52,6 +55,9 @@ class DeploymentScheduler {
 
     @Scheduled(fixedDelayString = "${vitals.scheduler-interval:5s}", initialDelayString = "${vitals.scheduler-interval:5s}")
     void tick() {
+        if (!leadership.isActive()) {
+            return;
+        }
         Instant now = clock.instant();
         expire(now);
         startDue(DeploymentStatus.SCHEDULED, now);

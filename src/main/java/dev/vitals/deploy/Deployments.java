@@ -1,5 +1,6 @@
 package dev.vitals.deploy;
 
+import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.Catalog.Environment;
 import dev.vitals.catalog.Catalog.Service;
@@ -33,10 +34,13 @@ public class Deployments {
     private final List<SignOffGate> gates;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final Leadership leadership;
 
     Deployments(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                 PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
-                List<SignOffGate> gates, ApplicationEventPublisher events, Clock clock) {
+                List<SignOffGate> gates, ApplicationEventPublisher events, Clock clock,
+                Leadership leadership) {
+        this.leadership = leadership;
         this.catalog = catalog;
         this.store = store;
         this.lifecycle = lifecycle;
@@ -90,6 +94,7 @@ public class Deployments {
 
     /** A deploy; {@code rule}, when given, says on its card and in the audit why it is one (see RollbackRule). */
     private Deployment request(Request r, String rule) {
+        refuseOnStandby();
         Service service = catalog.services().get(r.service());
         Environment env = catalog.environments().get(r.environment());
         Risk risk = RiskRule.effective(catalog, service.name(), env.name(), r.risk());
@@ -194,6 +199,7 @@ public class Deployments {
      * approval lapsed or was withdrawn meanwhile, or it was rejected) goes back to waiting instead.
      */
     DeploymentLifecycle.Start start(Deployment d, String actor) {
+        refuseOnStandby();
         if (gates.stream().anyMatch(g -> g.required(d)) && !gates.stream().allMatch(g -> g.cleared(d))) {
             Optional<Deployment> back = lifecycle.move(d, DeploymentStatus.PENDING_APPROVAL, "vitals",
                     "its sign-off no longer holds (an approval lapsed or was withdrawn); it waits for sign-off again");
@@ -276,6 +282,7 @@ public class Deployments {
         } catch (EngineUnavailableException e) {
             throw new DeploymentRefused(e.getMessage() + " Nothing was rolled back.");
         }
+        refuseOnStandby();
         refuseIfFrozenOrBusy(service.name(), env.name());
         String current = serving.isEmpty() ? null : LiveVersions.versionOf(serving.getFirst());
         String target = r.toVersion() != null ? r.toVersion() : previousVersion(service.name(), env.name(), current)
@@ -366,6 +373,14 @@ public class Deployments {
                 .map(Deployment::version)
                 .filter(v -> !v.equals(current))
                 .findFirst();
+    }
+
+    /** Only the active Vitals process starts pipelines (it may have lost the lock since the command came in). */
+    private void refuseOnStandby() {
+        if (!leadership.isActive()) {
+            throw new DeploymentRefused("this Vitals process is the standby (read-only) now; nothing was started."
+                    + " The active process runs deployments; try again in a few seconds.");
+        }
     }
 
     private void refuseIfFrozenOrBusy(String service, String environment) {

@@ -1,5 +1,6 @@
 package dev.vitals.deploy;
 
+import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.DurationText;
 import dev.vitals.deploy.StepRecord.StepStatus;
 import dev.vitals.secrets.ErrorId;
@@ -46,6 +47,7 @@ class PipelineRunner implements AutoCloseable {
     private final TrafficSwitch traffic;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final Leadership leadership;
     private final ExecutorService pipelines = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("vitals-pipeline-", 0).factory());
     private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
@@ -63,9 +65,10 @@ class PipelineRunner implements AutoCloseable {
 
     PipelineRunner(DeploymentStore store, DeploymentLifecycle lifecycle, ContainerRuntime runtime,
                    TrafficSwitch traffic, ApplicationEventPublisher events, Clock clock, RunJournal journal,
-                   FaultInjection faults) {
+                   FaultInjection faults, Leadership leadership) {
         this.journal = journal;
         this.faults = faults;
+        this.leadership = leadership;
         this.store = store;
         this.lifecycle = lifecycle;
         this.runtime = runtime;
@@ -132,6 +135,12 @@ class PipelineRunner implements AutoCloseable {
         Deployment d = run.deployment;
         for (int i = from; i < steps.size(); i++) {
             PipelineStep step = steps.get(i);
+            if (!leadership.isActive()) {
+                // Another process is (or soon will be) active and reconciles it: leave it RUNNING, as a crash would.
+                log.warn("Deployment {} stops before {}: this process is no longer the active Vitals", d.id(),
+                        step.name());
+                return null;
+            }
             answerLateCancel(run);
             if (run.cancelRequested() && !run.trafficMoved()) {
                 undo(run);

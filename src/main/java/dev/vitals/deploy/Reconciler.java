@@ -7,6 +7,8 @@ import dev.vitals.catalog.Strategy;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import dev.vitals.deploy.ContainerRuntime.Health;
 import dev.vitals.deploy.StepRecord.StepStatus;
+import dev.vitals.leadership.BecameActive;
+import dev.vitals.leadership.Leadership;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,9 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -49,15 +49,16 @@ class Reconciler {
     private final TrafficSwitch traffic;
     private final Clock clock;
     private final RunJournal journal;
-    private final ReentrantLock reconciling = new ReentrantLock();
+    private final Leadership leadership;
     /** Deployments found RUNNING at start that still await reconciliation (the engine may be down). */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     /** Of those, the ones this process gave up on because the engine stopped answering. */
     private final Set<String> engineLost = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock reconciling = new ReentrantLock();
 
     Reconciler(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
-               TrafficSwitch traffic, Clock clock, RunJournal journal) {
+               TrafficSwitch traffic, Clock clock, RunJournal journal, Leadership leadership) {
         this.journal = journal;
         this.catalog = catalog;
         this.store = store;
@@ -69,10 +70,11 @@ class Reconciler {
         this.runtime = runtime;
         this.traffic = traffic;
         this.clock = clock;
+        this.leadership = leadership;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    @Order(0)
+    /** At start and at every takeover: the RUNNING ones this process does not run itself. */
+    @EventListener(BecameActive.class)
     void atStart() {
         store.withStatus(DeploymentStatus.RUNNING).forEach(d -> pending.add(d.id()));
         retry();
@@ -86,18 +88,19 @@ class Reconciler {
 
     @Scheduled(fixedDelayString = "${vitals.reconcile-interval:10s}", initialDelayString = "${vitals.reconcile-interval:10s}")
     void retry() {
-        // One pass at a time: the pass at start and the scheduled one must not reconcile a deployment twice.
-        if (!reconciling.tryLock()) {
+        if (!leadership.isActive()) {
             return;
         }
+        // A takeover reconciles on its own thread while this timer runs: one deployment is reconciled once.
+        reconciling.lock();
         try {
-            retryPending();
+            reconcilePending();
         } finally {
             reconciling.unlock();
         }
     }
 
-    private void retryPending() {
+    private void reconcilePending() {
         for (String id : List.copyOf(pending)) {
             try {
                 if (runner.active(id).isPresent()) {

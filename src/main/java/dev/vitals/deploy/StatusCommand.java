@@ -9,6 +9,7 @@ import dev.vitals.chat.CommandHandler;
 import dev.vitals.chat.Origin;
 import dev.vitals.chat.Reply;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
+import dev.vitals.leadership.Leadership;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -20,12 +21,14 @@ class StatusCommand implements CommandHandler<Command.Status> {
     private final ContainerRuntime runtime;
     private final LiveVersions live;
     private final Clock clock;
+    private final Leadership leadership;
 
-    StatusCommand(Catalog catalog, ContainerRuntime runtime, LiveVersions live, Clock clock) {
+    StatusCommand(Catalog catalog, ContainerRuntime runtime, LiveVersions live, Clock clock, Leadership leadership) {
         this.catalog = catalog;
         this.runtime = runtime;
         this.live = live;
         this.clock = clock;
+        this.leadership = leadership;
     }
 
     @Override
@@ -46,6 +49,10 @@ class StatusCommand implements CommandHandler<Command.Status> {
             }
             out.append(environmentStatus(env));
         }
+        out.append(leadership.isActive()
+                ? "\nThis Vitals process is **active**: it runs deployments and timers."
+                : "\nThis Vitals process is the **standby** (read-only): another process on the same database is"
+                + " active; this one takes over within seconds if that one stops.");
         return Reply.text(out.toString().strip());
     }
 

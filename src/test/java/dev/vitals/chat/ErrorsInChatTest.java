@@ -44,7 +44,7 @@ class ErrorsInChatTest {
         };
         ChatDispatcher dispatcher = new ChatDispatcher(catalog, (caller, kind) -> Optional.empty(), List.of(failing),
                 List.of(), List.of(), event -> { }, TransactionOperations.withoutTransaction(), Clock.fixed(Instant.parse("2026-12-02T06:00:00Z"), ZoneOffset.UTC),
-                ZoneId.of("UTC"));
+                ZoneId.of("UTC"), () -> true);
         AtomicReference<Reply> reply = new AtomicReference<>();
 
         // when someone runs it

@@ -9,6 +9,7 @@ import dev.vitals.chat.ThreadRef;
 import dev.vitals.chat.console.ConsoleStore.StoredAttachment;
 import dev.vitals.chat.console.ConsoleStore.StoredMessage;
 import jakarta.servlet.http.HttpServletRequest;
+import dev.vitals.leadership.Leadership;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Instant;
@@ -49,14 +50,17 @@ class ConsoleController {
     private final ConsoleChatPlatform platform;
     private final ChatInbound inbound;
     private final Catalog catalog;
+    private final Leadership leadership;
     // Commands run off the request thread: the console answers at once, as Discord's ack does.
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
-    ConsoleController(ConsoleStore store, ConsoleChatPlatform platform, ChatInbound inbound, Catalog catalog) {
+    ConsoleController(ConsoleStore store, ConsoleChatPlatform platform, ChatInbound inbound, Catalog catalog,
+                      Leadership leadership) {
         this.store = store;
         this.platform = platform;
         this.inbound = inbound;
         this.catalog = catalog;
+        this.leadership = leadership;
     }
 
     record PostMessage(String user, String channel, String text, String threadId) {
@@ -201,6 +205,7 @@ class ConsoleController {
 
     private ResponseEntity<Void> reaction(ReactionBody body, boolean add, HttpServletRequest request) {
         Caller caller = caller(body == null ? null : body.user(), request);
+        refuseOnStandby();
         StoredMessage m = message(required(body.messageId(), "messageId"));
         String emoji = required(body.emoji(), "emoji");
         if (emoji.length() > 16 || emoji.codePoints().anyMatch(Character::isISOControl)) {
@@ -217,6 +222,7 @@ class ConsoleController {
     @PostMapping("/clicks")
     ResponseEntity<Void> click(@RequestBody ClickBody body, HttpServletRequest request) {
         Caller caller = caller(body == null ? null : body.user(), request);
+        refuseOnStandby();
         StoredMessage m = message(required(body.messageId(), "messageId"));
         String button = required(body.button(), "button");
         if (m.buttons().stream().noneMatch(b -> b.id().equals(button))) {
@@ -272,6 +278,14 @@ class ConsoleController {
             return null;
         }
         return caller(user, request).name();
+    }
+
+    /** A sign-off here would change state, which only the active process does; it is refused, not stored. */
+    private void refuseOnStandby() {
+        if (!leadership.isActive()) {
+            throw new ConsoleProblem(HttpStatus.CONFLICT, "this Vitals process is the standby (read-only): reactions"
+                    + " and buttons count only on the active Vitals process of this database; nothing was recorded");
+        }
     }
 
     private StoredMessage message(String id) {
