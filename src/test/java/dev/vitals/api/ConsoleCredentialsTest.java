@@ -16,6 +16,7 @@ class ConsoleCredentialsTest {
             services:
               backend:
                 image: vitals-demo/backend
+            policies: [{environment: %1$s, approvals: {}}]
             users:
               alice: [deployer]
               dave: [viewer]

@@ -332,7 +332,11 @@ class CatalogLoaderTest {
         Catalog c = CatalogLoader.load(write(VALID.replace("staging: {network: vitals-staging}", """
                 staging: {network: vitals-staging, engine: "tcp://127.0.0.1:2375"}
                   lab: {engine: {host: "tcp://[::1]:2375"}}
-                  edge: {engine: {host: "tcp://10.0.0.7:2375", insecure: true}}""")));
+                  edge: {engine: {host: "tcp://10.0.0.7:2375", insecure: true}}""")
+                .replace("  - {environment: staging, approvals: {}}", """
+                  - {environment: staging, approvals: {}}
+                  - {environment: lab, approvals: {}}
+                  - {environment: edge, approvals: {}}""")));
         assertThat(c.environments().get("staging").engine())
                 .isEqualTo(new Catalog.EngineEndpoint("tcp://127.0.0.1:2375", java.util.Optional.empty()));
         assertThat(c.environments().get("lab").engine().tls()).isEmpty();

@@ -1,5 +1,6 @@
 package dev.vitals.database;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -64,6 +65,7 @@ class EmbeddedDatabaseRestartTest {
     }
 
     @Test
+    @Tag("faults")
     void theWatchdogStopsTheDatabaseWhenVitalsIsKilled() throws Exception {
         // given Vitals running on its embedded database
         VitalsProcess vitals = vitals("pg-watchdog");
@@ -108,6 +110,7 @@ class EmbeddedDatabaseRestartTest {
     }
 
     @Test
+    @Tag("faults")
     void aNormalStopStopsTheEmbeddedDatabaseWithVitals() throws Exception {
         // given Vitals running on its embedded database
         VitalsProcess vitals = vitals("pg-stop");
@@ -133,6 +136,7 @@ class EmbeddedDatabaseRestartTest {
                   %1$s: {network: vitals-%1$s}
                 services:
                   backend: {image: vitals-demo/backend}
+                policies: [{environment: %1$s, approvals: {}}]
                 users:
                   alice: [deployer]
                 """.formatted(env), Map.of());

@@ -56,7 +56,7 @@ class DeployFaultsTest extends VitalsIntegrationTest {
         // and once it answers again, the half-started v1.4 is removed and v1.3 serves alone
         DeploymentView d = driver.awaitEnd(id);
         assertThat(d.status()).isEqualTo("FAILED");
-        assertThat(d.detail()).contains("the engine was lost during wait healthy").contains("v1.3 still serves alone");
+        assertThat(d.detail()).contains("the engine was lost during wait healthy").contains("v1.3 serves backend alone, as before");
         assertThat(driver.servingVersions("backend", env)).containsExactly("v1.3");
         assertThat(driver.all("backend", env)).noneMatch(c -> id.equals(c.labels().get(Labels.DEPLOYMENT)));
         driver.awaitThreadContains(d, "The engine answers again");

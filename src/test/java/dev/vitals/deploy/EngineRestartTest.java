@@ -1,5 +1,6 @@
 package dev.vitals.deploy;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * dockerd), with Vitals as a separate process: the deployment ends, exactly one version serves, at most
  * one standby runs, nothing of the failed run is left, and the thread says what happened.
  */
+@Tag("faults")
 class EngineRestartTest {
     private final String env = TestCatalog.RUN + "-engine-restart";
     private final DockerContainerRuntime runtime = new DockerContainerRuntime();
@@ -57,6 +59,7 @@ class EngineRestartTest {
                   backend:
                     image: vitals-demo/backend
                     health: {interval: 5s, timeout: 10s, retries: 3, gate-timeout: 120s}
+                policies: [{environment: %1$s, approvals: {}}]
                 users:
                   alice: [deployer]
                 deploy: {verify-stable: 1s}

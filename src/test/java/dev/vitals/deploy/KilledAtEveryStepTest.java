@@ -1,5 +1,6 @@
 package dev.vitals.deploy;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,6 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * right after it was recorded as started.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("faults")
 class KilledAtEveryStepTest {
     private static final boolean FULL = Boolean.getBoolean("vitals.faults.full");
     private static final String ENV = TestCatalog.RUN + "-killed";
@@ -191,6 +193,7 @@ class KilledAtEveryStepTest {
                   - {image: "vitals-demo/frontend:v2.0"}
                   - {image: "vitals-demo/frontend:v2.1"}
                 """);
+        y.append("policies: [{environment: ").append(ENV).append(", approvals: {}}]\n");
         return y.toString();
     }
 

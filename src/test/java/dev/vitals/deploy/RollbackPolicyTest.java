@@ -153,7 +153,7 @@ class RollbackPolicyTest extends VitalsIntegrationTest {
         console.say("bob", "deploys", "/approve " + id);
         DeploymentView r = driver.awaitEnd(id);
         assertThat(r.status()).isEqualTo("SUCCEEDED");
-        assertThat(r.steps()).extracting(DeployDriver.Step::name).startsWith("switch traffic");
+        assertThat(r.steps()).extracting(DeployDriver.Step::name).startsWith("preflight", "switch traffic");
         assertThat(r.approvals()).extracting(DeployDriver.Approval::role).containsExactly("devops-lead");
         assertThat(driver.servingVersions(SERVICE, env)).containsExactly("v1.3");
     }

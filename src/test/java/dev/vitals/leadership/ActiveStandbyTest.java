@@ -1,5 +1,6 @@
 package dev.vitals.leadership;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,6 +33,7 @@ import tools.jackson.core.type.TypeReference;
  * Two Vitals processes on one database, each a separate JVM with its own port and home: one is active,
  * the other a standby that leaves the active one's work alone and takes over when it is killed.
  */
+@Tag("faults")
 class ActiveStandbyTest {
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "REJECTED", "CANCELLED",
             "EXPIRED");
@@ -181,6 +183,7 @@ class ActiveStandbyTest {
                     health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
                 %2$susers:
                   alice: [deployer]
+                policies: [{environment: %1$s, approvals: {}}]
                 deploy: {verify-stable: 1s}
                 local-images:
                   - {image: "vitals-demo/backend:v1.4"}
