@@ -119,44 +119,44 @@ public final class TestCatalog {
                   backend:
                     image: vitals-demo/backend
                     strategy: blue-green
-                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
                   frontend:
                     image: vitals-demo/frontend
                     strategy: rolling
                     replicas: 2
-                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
                   steady:
                     image: vitals-demo/backend
                     health: {interval: 2s, timeout: 10s, retries: 5, gate-timeout: 60s}
                   legacy:
                     image: vitals-demo/backend
                     strategy: recreate
-                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
                   hooked:
                     image: vitals-demo/backend
-                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
                     hooks:
                       migration: {command: [sh, -c, "echo applying migration for $VITALS_VERSION; [ $VITALS_VERSION != v1.5 ] || { echo relation exists >&2; exit 1; }"], timeout: 30s}
                   smoked:
                     image: vitals-demo/backend
-                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
                     hooks:
                       snapshot: {command: [sh, -c, "echo snapshot of $VITALS_SERVICE taken"], timeout: 30s}
                       smoke: {command: [sh, -c, "wget -q -O- http://$VITALS_TARGET:8080/version"], timeout: 30s}
                   stuck:
                     image: vitals-demo/backend
-                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
                     hooks:
                       snapshot: {command: [sh, -c, "[ $VITALS_VERSION != v1.5 ] || sleep 60"], timeout: 2s}
                   limited:
                     image: vitals-demo/backend
-                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
                     resources: {memory: 96m, cpus: 0.5, pids: 64}
                     hooks:
                       snapshot: {command: [sh, -c, "grep NoNewPrivs /proc/self/status; grep -q 'NoNewPrivs:.1' /proc/self/status && [ $(cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max) = 64 ]"], timeout: 30s}
                   leaky:
                     image: vitals-demo/backend
-                    health: {interval: 1s, timeout: 2s, retries: 2, gate-timeout: 20s}
+                    health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
                     hooks:
                       snapshot:
                         command: [sh, -c, "for i in $(seq 1 30); do echo preparing step $i; done; set -x; echo connecting with $DB_PASSWORD; exit 1"]
