@@ -481,7 +481,17 @@ class AuditLogTest extends VitalsIntegrationTest {
                         && List.of("SUCCEEDED", "FAILED", "ROLLED_BACK").contains(e.after())));
 
         // then every transition is there with before and after status, and the steps in between
-        List<Entry> statuses = entries.stream().filter(e -> e.action().equals("deployment.status")).toList();
+        // (entries are appended after each commit by the audit listener, so they are chained by status, not by id)
+        List<Entry> unordered = entries.stream().filter(e -> e.action().equals("deployment.status")).toList();
+        List<Entry> statuses = new java.util.ArrayList<>();
+        String before = null;
+        for (int i = 0; i < unordered.size(); i++) {
+            String from = before;
+            Entry next = unordered.stream().filter(e -> java.util.Objects.equals(e.before(), from)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no audited transition from " + from + " in " + unordered));
+            statuses.add(next);
+            before = next.after();
+        }
         assertThat(statuses.getFirst().before()).isNull();
         assertThat(statuses.getFirst().actor()).isEqualTo("alice");
         assertThat(statuses.getLast().after()).isEqualTo("SUCCEEDED");
