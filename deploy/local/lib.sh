@@ -54,7 +54,8 @@ ensure_docker() {
   [ "$(id -u)" = 0 ] || die "No Docker engine answers and starting one needs root. Start Docker (e.g. sudo systemctl start docker) and run again."
   local logdir="${VITALS_HOME:-$HOME/.vitals}/logs"; mkdir -p "$logdir"
   log "Starting dockerd (log: $logdir/dockerd.log)"
-  nohup dockerd >"$logdir/dockerd.log" 2>&1 &
+  # Every environment is a network of its own: room for 256 of them (Docker's default pools hold about 30).
+  nohup dockerd --default-address-pool base=10.213.0.0/16,size=24 >"$logdir/dockerd.log" 2>&1 &
   local i
   for i in $(seq 1 60); do
     engine_answers && { log "Docker engine started"; return 0; }

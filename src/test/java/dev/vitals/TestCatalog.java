@@ -32,6 +32,8 @@ public final class TestCatalog {
     private static final AtomicInteger nextProduction = new AtomicInteger();
     private static final AtomicInteger nextGuarded = new AtomicInteger();
     private static Path file;
+    /** Environments handed out and not yet released: their containers and networks go when a test class ends. */
+    private static final java.util.Set<String> handedOut = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private TestCatalog() {
     }
@@ -42,7 +44,7 @@ public final class TestCatalog {
         if (n > STAGING_POOL) {
             throw new IllegalStateException("raise TestCatalog.STAGING_POOL");
         }
-        return RUN + "-s" + n;
+        return handOut(RUN + "-s" + n);
     }
 
     /**
@@ -54,7 +56,7 @@ public final class TestCatalog {
         if (n > PRODUCTION_POOL) {
             throw new IllegalStateException("raise TestCatalog.PRODUCTION_POOL");
         }
-        return RUN + "-p" + n;
+        return handOut(RUN + "-p" + n);
     }
 
     /**
@@ -66,7 +68,23 @@ public final class TestCatalog {
         if (n > GUARDED_POOL) {
             throw new IllegalStateException("raise TestCatalog.GUARDED_POOL");
         }
-        return RUN + "-g" + n;
+        return handOut(RUN + "-g" + n);
+    }
+
+    private static String handOut(String env) {
+        handedOut.add(env);
+        return env;
+    }
+
+    /**
+     * Removes the containers and networks of every environment handed out so far. A Docker engine holds
+     * a limited number of network address pools, so a long suite gives them back class by class.
+     */
+    public static void releaseEnvironments() {
+        for (String env : List.copyOf(handedOut)) {
+            removeEnvironment(env);
+            handedOut.remove(env);
+        }
     }
 
     private static EngineProxy flaky;

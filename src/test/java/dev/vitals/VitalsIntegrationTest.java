@@ -8,6 +8,7 @@ import dev.vitals.deploy.ContainerRuntime;
 import dev.vitals.deploy.EngineUnavailableException;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -39,6 +40,11 @@ public abstract class VitalsIntegrationTest {
         registry.add("vitals.scheduler-interval", () -> "1s");
         registry.add("vitals.reconcile-interval", () -> "1s");
         registry.add("vitals.event-retry-interval", () -> "2s");
+    }
+
+    @AfterAll
+    static void giveBackEnvironments() {
+        TestCatalog.releaseEnvironments();
     }
 
     @BeforeEach

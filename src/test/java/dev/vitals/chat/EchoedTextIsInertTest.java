@@ -37,7 +37,8 @@ class EchoedTextIsInertTest extends VitalsIntegrationTest {
 
         String card = console.channel("deploys").stream().filter(m -> m.text().startsWith("**" + d.id() + "**"))
                 .findFirst().orElseThrow().text();
-        assertThat(card).contains("\nReason: “" + INERT + "”\n").doesNotContain("@everyone").doesNotContain("](");
+        assertThat(card.lines()).contains("Reason: “" + INERT + "”");
+        assertThat(card).doesNotContain("@everyone").doesNotContain("](");
     }
 
     @Test
