@@ -202,7 +202,7 @@ public final class TestCatalog {
                     + "]}\n");
         }
         y.append("""
-                deploy: {verify-stable: 3s, hot-standby: 15m, keep-stopped: 2}
+                deploy: {verify-stable: 1s, hot-standby: 15m, keep-stopped: 2}
                 local-images:
                   - {image: "vitals-demo/backend:v1.3"}
                   - {image: "vitals-demo/backend:v1.4"}
@@ -223,11 +223,10 @@ public final class TestCatalog {
         }
     }
 
-    /** Removes every container and network of this run's environments (only those). */
+    /** Removes every container and network of this run's environments still in use (only those). */
     static void removeFromEngine() {
-        List<String> envs = new java.util.ArrayList<>(allEnvironments());
-        envs.add(flakyEnvironment());
-        envs.forEach(TestCatalog::removeEnvironment);
+        releaseEnvironments();
+        removeEnvironment(flakyEnvironment());
     }
 
     /** Removes the containers and the network of one environment (only those). */

@@ -35,7 +35,10 @@ public abstract class VitalsIntegrationTest {
     @DynamicPropertySource
     static void vitals(DynamicPropertyRegistry registry) {
         registry.add("vitals.catalog", () -> TestCatalog.file().toAbsolutePath().toString());
-        registry.add("vitals.data-dir", () -> Path.of("target", "test-" + TestCatalog.RUN, "home").toAbsolutePath().toString());
+        // A test class with a context of its own (other settings) names another home in vitals.test.home,
+        // so that context has an embedded PostgreSQL of its own beside the shared one.
+        registry.add("vitals.data-dir", () -> "${vitals.test.home:"
+                + Path.of("target", "test-" + TestCatalog.RUN, "home").toAbsolutePath() + "}");
         registry.add("vitals.embedded-database.fresh", () -> "true");
         registry.add("vitals.scheduler-interval", () -> "1s");
         registry.add("vitals.reconcile-interval", () -> "1s");

@@ -19,7 +19,8 @@ import java.util.Map;
 public final class VitalsProcess implements AutoCloseable {
     private final Path dir;
     private final Path catalog;
-    private final EmbeddedPostgres postgres;
+    private EmbeddedPostgres postgres;
+    private final int postgresPort;
     /** False for a process {@link #alongside} another: the first one's PostgreSQL is not its to stop. */
     private final boolean ownsPostgres;
     private final int port;
@@ -41,8 +42,8 @@ public final class VitalsProcess implements AutoCloseable {
         this.dir = Files.createDirectories(Path.of("target", "test-" + TestCatalog.RUN, name).toAbsolutePath());
         this.catalog = dir.resolve("vitals.yml");
         Files.writeString(catalog, catalogYaml);
-        this.postgres = embedded ? null
-                : EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("pg").toFile()).start();
+        this.postgresPort = freePort();
+        this.postgres = embedded ? null : startPostgres();
         this.ownsPostgres = true;
         this.port = freePort();
         this.settings = Map.copyOf(settings);
@@ -52,6 +53,7 @@ public final class VitalsProcess implements AutoCloseable {
         this.dir = dir;
         this.catalog = first.catalog;
         this.postgres = first.postgres;
+        this.postgresPort = first.postgresPort;
         this.ownsPostgres = false;
         this.port = freePort();
         this.settings = first.settings;
@@ -66,6 +68,30 @@ public final class VitalsProcess implements AutoCloseable {
             throw new IllegalStateException("a Vitals with its own embedded database cannot share it");
         }
         return new VitalsProcess(Files.createDirectories(dir.resolveSibling(name)), this);
+    }
+
+    /** Its PostgreSQL on a fixed port and data directory, so it can be stopped and started again. */
+    private EmbeddedPostgres startPostgres() throws IOException {
+        return EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("pg").toFile())
+                .setDataDirectory(dir.resolve("pg-data")).setCleanDataDirectory(false).setPort(postgresPort).start();
+    }
+
+    /** Stops its PostgreSQL (a clean shutdown, as an operator or a failover does); Vitals keeps running. */
+    public void stopDatabase() throws IOException {
+        requireOwnPostgres();
+        postgres.close();
+    }
+
+    /** Starts its PostgreSQL again on the same port with the same data. */
+    public void startDatabase() throws IOException {
+        requireOwnPostgres();
+        postgres = startPostgres();
+    }
+
+    private void requireOwnPostgres() {
+        if (postgres == null || !ownsPostgres) {
+            throw new IllegalStateException("only a Vitals started on a PostgreSQL of the test's own can lose it");
+        }
     }
 
     private static int freePort() {

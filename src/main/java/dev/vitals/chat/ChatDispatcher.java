@@ -4,6 +4,8 @@ import java.util.Set;
 import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.secrets.ErrorId;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -100,12 +102,19 @@ class ChatDispatcher implements ChatInbound {
         }
         try {
             return new Outcome(handler.handle(command, caller, origin), true);
+        } catch (DataAccessException | TransactionException e) {
+            log.warn("Command {} by {} not run: the database does not answer ({})", command.kind(), caller.name(),
+                    e.getClass().getSimpleName());
+            return new Outcome(Reply.text(DATABASE_DOWN), false);
         } catch (RuntimeException e) {
             // The person gets a plain answer with an error id; the exception stays in the log under that id.
             ErrorId id = ErrorId.logged(log, "Command " + command + " by " + caller.name() + " failed", e);
             return new Outcome(Reply.text(id.sentence()), false);
         }
     }
+
+    static final String DATABASE_DOWN = "⚠️ Vitals cannot reach its database right now, so nothing was done."
+            + " Try again in a minute; deployments already running finish or end safely once it is back.";
 
     /** What a standby may answer: commands that only read. */
     private static final Set<Class<? extends Command>> READ_ONLY = Set.of(Command.Status.class, Command.Health.class,

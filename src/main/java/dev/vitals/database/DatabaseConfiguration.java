@@ -25,6 +25,7 @@ import org.springframework.context.annotation.Primary;
 class DatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
     private static final Duration LEFTOVER_SHUTDOWN = Duration.ofSeconds(30);
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     // An invalid catalog must stop Vitals before it starts a database or touches anything else.
     @Bean(destroyMethod = "close")
@@ -39,6 +40,8 @@ class DatabaseConfiguration {
         HikariConfig config = new HikariConfig();
         config.setPoolName("vitals");
         config.setMaximumPoolSize(10);
+        // While PostgreSQL does not answer, a command is refused within seconds rather than hanging for 30.
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         if (!url.isBlank()) {
             log.info("Using PostgreSQL at {}", Secrets.maskUrlPasswords(url));
             config.setJdbcUrl(url);

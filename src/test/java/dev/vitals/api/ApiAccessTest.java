@@ -26,7 +26,7 @@ class ApiAccessTest extends VitalsIntegrationTest {
         registry.add("vitals.api-token", () -> TOKEN);
         registry.add("vitals.webhook-secret", () -> WEBHOOK_SECRET);
         // A context of its own beside the shared one, so an embedded PostgreSQL of its own too.
-        registry.add("vitals.data-dir",
+        registry.add("vitals.test.home",
                 () -> Path.of("target", "test-" + TestCatalog.RUN, "api-token").toAbsolutePath().toString());
     }
 

@@ -28,6 +28,7 @@ class ConsoleAccessTest {
                 users:
                   alice: [deployer]
                   dave: [viewer]
+                policies: [{environment: staging, approvals: {}}]
                 """);
         catalog = CatalogLoader.load(file);
     }

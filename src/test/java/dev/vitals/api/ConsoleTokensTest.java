@@ -27,7 +27,7 @@ class ConsoleTokensTest extends VitalsIntegrationTest {
         registry.add("vitals.console-tokens", () -> "alice:" + ALICE);
         registry.add("vitals.console-tokens-file", ConsoleTokensTest::tokenFile);
         // A context of its own beside the shared one, so an embedded PostgreSQL of its own too.
-        registry.add("vitals.data-dir",
+        registry.add("vitals.test.home",
                 () -> Path.of("target", "test-" + TestCatalog.RUN, "console-tokens").toAbsolutePath().toString());
     }
 
