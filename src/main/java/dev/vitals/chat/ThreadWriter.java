@@ -18,8 +18,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Coalesces what a busy pipeline says so chat stays within its rate limits: at most one message per
- * thread and one edit per card every {@code interval} (2 s by default). Lines are never dropped; they
- * are joined into the next message. A message that would exceed the platform's 2000 characters is
+ * thread and one edit per card every {@code interval} (2 s by default). Lines are not dropped: they
+ * are joined into the next message, and what chat refuses is tried again (for up to 15 minutes). A message that would exceed the platform's 2000 characters is
  * split across several posts.
  */
 @Component
@@ -56,12 +56,14 @@ public class ThreadWriter implements AutoCloseable {
     private static final class Pending {
         final List<String> lines = new ArrayList<>();
         Instant lastPost = Instant.EPOCH;
+        Instant failingSince;
     }
 
     private static final class PendingEdit {
         MessageRef ref;
         Message latest;
         Instant lastEdit = Instant.EPOCH;
+        Instant failingSince;
     }
 
     /** Queues a line for the thread; it is posted within one interval. */
@@ -80,17 +82,21 @@ public class ThreadWriter implements AutoCloseable {
         }
     }
 
-    /** Sends whatever is due now; the ticker calls this, and tests can too. */
+    /**
+     * Sends whatever is due now; the ticker calls this, and tests can too. What chat does not take (its
+     * database or its server does not answer) is queued again, ahead of newer lines, and tried at the
+     * next interval; only after {@link #GIVE_UP_AFTER} of failures is it dropped, with an error logged.
+     */
     void flushDue() {
         Instant now = clock.instant();
         List<Runnable> sends = new ArrayList<>();
         synchronized (this) {
             threads.forEach((thread, p) -> {
                 if (!p.lines.isEmpty() && !now.isBefore(p.lastPost.plus(interval))) {
-                    List<String> lines = List.copyOf(p.lines);
+                    List<String> messages = split(p.lines);
                     p.lines.clear();
                     p.lastPost = now;
-                    sends.add(() -> split(lines).forEach(text -> chat.postInThread(thread, Message.text(text))));
+                    sends.add(() -> post(thread, p, messages, now));
                 }
             });
             cards.forEach((id, e) -> {
@@ -99,17 +105,67 @@ public class ThreadWriter implements AutoCloseable {
                     MessageRef ref = e.ref;
                     e.latest = null;
                     e.lastEdit = now;
-                    sends.add(() -> chat.edit(ref, m));
+                    sends.add(() -> edit(e, ref, m, now));
                 }
             });
         }
-        for (Runnable send : sends) {
+        sends.forEach(Runnable::run);
+    }
+
+    private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(15);
+
+    private void post(ThreadRef thread, Pending p, List<String> messages, Instant now) {
+        for (int i = 0; i < messages.size(); i++) {
             try {
-                send.run();
+                chat.postInThread(thread, Message.text(messages.get(i)));
+                p.failingSince = null;
             } catch (RuntimeException ex) {
-                log.warn("Could not post to chat: {}", ex.getMessage());
+                requeue(p, messages.subList(i, messages.size()), now, ex);
+                return;
             }
         }
+    }
+
+    private void edit(PendingEdit e, MessageRef ref, Message content, Instant now) {
+        try {
+            chat.edit(ref, content);
+            e.failingSince = null;
+        } catch (RuntimeException ex) {
+            requeue(e, content, now, ex);
+        }
+    }
+
+    private void requeue(Pending p, List<String> unsent, Instant now, RuntimeException ex) {
+        synchronized (this) {
+            if (p.failingSince == null) {
+                p.failingSince = now;
+            }
+            if (now.isAfter(p.failingSince.plus(GIVE_UP_AFTER))) {
+                log.error("Chat has refused a thread's messages for {}; {} message(s) dropped: {}", GIVE_UP_AFTER,
+                        unsent.size(), ex.getMessage());
+                p.failingSince = null;
+                return;
+            }
+            p.lines.addAll(0, unsent);
+        }
+        log.warn("Could not post to chat, will try again: {}", ex.getMessage());
+    }
+
+    private void requeue(PendingEdit e, Message content, Instant now, RuntimeException ex) {
+        synchronized (this) {
+            if (e.failingSince == null) {
+                e.failingSince = now;
+            }
+            if (now.isAfter(e.failingSince.plus(GIVE_UP_AFTER))) {
+                log.error("Chat has refused a card's edits for {}; edit dropped: {}", GIVE_UP_AFTER, ex.getMessage());
+                e.failingSince = null;
+                return;
+            }
+            if (e.latest == null) {
+                e.latest = content;
+            }
+        }
+        log.warn("Could not edit a card in chat, will try again: {}", ex.getMessage());
     }
 
     static List<String> split(List<String> lines) {

@@ -64,6 +64,30 @@ class ThreadWriterTest {
     }
 
     @Test
+    void linesAndEditsChatRefusesAreSentInOrderOnceItAnswersAgain() {
+        MessageRef card = new MessageRef("3", "deploys", null);
+        // given a chat that does not answer (its database is down)
+        chat.refusing = true;
+        writer.append(thread, "step 1 done");
+        writer.editCard(card, Message.text("RUNNING step 1"));
+        writer.flushDue();
+        clock.advance(Duration.ofSeconds(2));
+        writer.append(thread, "step 2 done");
+        writer.flushDue();
+        assertThat(chat.posts).isEmpty();
+        assertThat(chat.edits).isEmpty();
+
+        // when it answers again
+        chat.refusing = false;
+        clock.advance(Duration.ofSeconds(2));
+        writer.flushDue();
+
+        // then the lines arrive in the order they were told, and the card shows its latest content
+        assertThat(chat.posts).containsExactly("step 1 done\nstep 2 done");
+        assertThat(chat.edits).containsExactly("RUNNING step 1");
+    }
+
+    @Test
     void textLongerThanOneChatMessageIsSplitAcrossSeveral() {
         List<String> lines = Collections.nCopies(30, "x".repeat(100));
         List<String> messages = ThreadWriter.split(lines);
@@ -97,6 +121,7 @@ class ThreadWriterTest {
     static final class RecordingChat implements ChatPlatform {
         final List<String> posts = Collections.synchronizedList(new ArrayList<>());
         final List<String> edits = Collections.synchronizedList(new ArrayList<>());
+        volatile boolean refusing;
 
         @Override
         public MessageRef post(String channel, Message message) {
@@ -105,6 +130,9 @@ class ThreadWriterTest {
 
         @Override
         public void edit(MessageRef message, Message replacement) {
+            if (refusing) {
+                throw new IllegalStateException("chat does not answer");
+            }
             edits.add(replacement.text());
         }
 
@@ -115,6 +143,9 @@ class ThreadWriterTest {
 
         @Override
         public MessageRef postInThread(ThreadRef thread, Message message) {
+            if (refusing) {
+                throw new IllegalStateException("chat does not answer");
+            }
             posts.add(message.text());
             return new MessageRef(Integer.toString(posts.size()), thread.channel(), thread.id());
         }
