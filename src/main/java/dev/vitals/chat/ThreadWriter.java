@@ -19,8 +19,8 @@ import org.springframework.stereotype.Component;
 /**
  * Coalesces what a busy pipeline says so chat stays within its rate limits: at most one message per
  * thread and one edit per card every {@code interval} (2 s by default). Lines are not dropped: they
- * are joined into the next message, and what chat refuses is tried again (for up to 15 minutes). A message that would exceed the platform's 2000 characters is
- * split across several posts.
+ * are joined into the next message, and what chat refuses is tried again (for up to 15 minutes). A
+ * message that would exceed the platform's 2000 characters is split across several posts.
  */
 @Component
 public class ThreadWriter implements AutoCloseable {
