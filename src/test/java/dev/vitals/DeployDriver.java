@@ -120,6 +120,6 @@ public final class DeployDriver {
 
     public void awaitThreadContains(DeploymentView d, String text) {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(() -> threadText(d).contains(text));
+                .untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(threadText(d)).contains(text));
     }
 }

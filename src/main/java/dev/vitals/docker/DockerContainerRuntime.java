@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -265,22 +266,51 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
                 .toList());
     }
 
+    private final Map<String, ReentrantLock> networkLocks = new ConcurrentHashMap<>();
+
     @Override
     public void ensureNetwork(EngineEndpoint engine, String network) {
-        engineCall(engine, "create network " + network, () -> {
-            if (networkExists(engine, network)) {
-                return null;
-            }
-            try {
-                createWithPinnedSubnet(engine, network);
-                log.info("Created network {} on {}", network, engine.host());
-            } catch (ConflictException e) {
-                if (!networkExists(engine, network)) {
-                    throw e;
+        // Docker does not refuse a second network of the same name when two creates race, and then every
+        // container start on it fails as "ambiguous": the pipelines of one Vitals create a network one at a time.
+        ReentrantLock creating = networkLocks.computeIfAbsent(engine.host() + "|" + network, k -> new ReentrantLock());
+        creating.lock();
+        try {
+            engineCall(engine, "create network " + network, () -> {
+                if (networkExists(engine, network)) {
+                    return null;
                 }
+                try {
+                    createWithPinnedSubnet(engine, network);
+                    log.info("Created network {} on {}", network, engine.host());
+                } catch (ConflictException e) {
+                    if (!networkExists(engine, network)) {
+                        throw e;
+                    }
+                }
+                removeDuplicates(engine, network);
+                return null;
+            });
+        } finally {
+            creating.unlock();
+        }
+    }
+
+    /** Keeps the oldest of several networks with one name (another process raced us); removes the empty others. */
+    private void removeDuplicates(EngineEndpoint engine, String network) {
+        var client = client(engine);
+        List<com.github.dockerjava.api.model.Network> same = client.listNetworksCmd().withNameFilter(network).exec()
+                .stream().filter(n -> network.equals(n.getName()))
+                .sorted(java.util.Comparator.comparing(n -> n.getCreated() == null ? new java.util.Date(0) : n.getCreated()))
+                .toList();
+        for (var extra : same.stream().skip(1).toList()) {
+            try {
+                client.removeNetworkCmd(extra.getId()).exec();
+                log.warn("Removed a duplicate network {} ({}) on {}", network, extra.getId(), engine.host());
+            } catch (DockerException e) {
+                log.warn("A duplicate network {} ({}) on {} could not be removed: {}", network, extra.getId(),
+                        engine.host(), e.getMessage());
             }
-            return null;
-        });
+        }
     }
 
     /**
