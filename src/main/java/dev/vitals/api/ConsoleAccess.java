@@ -3,7 +3,6 @@ package dev.vitals.api;
 import dev.vitals.catalog.Catalog;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
  * per-user tokens or is off; an open console on the network is refused before the server listens.
  */
 @Component
+@EnableConfigurationProperties(ApiProperties.class)
 class ConsoleAccess {
     static final int MIN_TOKEN_LENGTH = 16;
     static final String HOW_TO_GIVE_TOKENS = "VITALS_CONSOLE_TOKENS=\"alice:<token>,bob:<token>\" "
@@ -40,14 +41,12 @@ class ConsoleAccess {
     /** User name to the digest of their token; the tokens themselves are not kept. */
     private final Map<String, byte[]> tokens;
 
-    ConsoleAccess(Catalog catalog, @Value("${server.address:}") String bindAddress,
-                  @Value("${vitals.console-tokens:}") String inline,
-                  @Value("${vitals.console-tokens-file:}") String file,
-                  @Value("${DISCORD_TOKEN:}") String discordToken,
-                  @Value("${VITALS_DISCORD_GUILD:}") String discordGuild) {
-        this.loopback = isLoopback(bindAddress);
-        this.tokens = parse(inline, file, catalog);
-        boolean discord = !discordToken.isBlank() && !discordGuild.isBlank();
+    ConsoleAccess(Catalog catalog, ServerProperties server, ApiProperties properties) {
+        InetAddress address = server.getAddress();
+        String bindAddress = address == null ? "" : address.getHostAddress();
+        this.loopback = address != null && address.isLoopbackAddress();
+        this.tokens = parse(properties.consoleTokens(), properties.consoleTokensFile(), catalog);
+        boolean discord = properties.discord().configured();
         if (!tokens.isEmpty()) {
             mode = Mode.TOKENS;
         } else if (discord) {
@@ -86,17 +85,6 @@ class ConsoleAccess {
             }
         }
         return Optional.ofNullable(found);
-    }
-
-    static boolean isLoopback(String address) {
-        if (address == null || address.isBlank()) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(address.strip()).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     private static Map<String, byte[]> parse(String inline, String file, Catalog catalog) {

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -73,10 +72,9 @@ class HttpAccess {
      */
     @Bean
     @Order(2)
-    SecurityFilterChain api(HttpSecurity http, @Value("${vitals.api-token:}") String apiToken,
-                            @Value("${vitals.webhook-secret:}") String webhookSecret) throws Exception {
-        byte[] api = Tokens.digestOrNull(apiToken);
-        byte[] webhook = Tokens.digestOrNull(webhookSecret);
+    SecurityFilterChain api(HttpSecurity http, ApiProperties properties) throws Exception {
+        byte[] api = Tokens.digestOrNull(properties.apiToken());
+        byte[] webhook = Tokens.digestOrNull(properties.webhookSecret());
         String hint = api == null ? "without VITALS_API_TOKEN the API answers only on loopback"
                 : "send Authorization: Bearer <VITALS_API_TOKEN>";
         stateless(http);

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +25,7 @@ import org.springframework.stereotype.Component;
  * how that reads on the card. Only reads: deciding and recording is {@link SignOffs}' job.
  */
 @Component
+@EnableConfigurationProperties(ApprovalProperties.class)
 class SignOffStatus {
     static final String APPROVE_BUTTON = "approval:approve:";
     static final String REJECT_BUTTON = "approval:reject:";
@@ -37,12 +38,12 @@ class SignOffStatus {
     private final DateTimeFormatter times;
 
     SignOffStatus(Catalog catalog, ApprovalStore store, MaintenanceWindows windows, Clock clock,
-                  @Value("${vitals.zone}") ZoneId zone) {
+                  ApprovalProperties properties) {
         this.catalog = catalog;
         this.store = store;
         this.windows = windows;
         this.clock = clock;
-        this.times = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").withZone(zone);
+        this.times = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").withZone(properties.zone());
     }
 
     /**

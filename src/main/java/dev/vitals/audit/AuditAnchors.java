@@ -12,7 +12,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -56,11 +56,10 @@ class AuditAnchors {
         }
     }
 
-    AuditAnchors(@Value("${vitals.data-dir}") Path home,
-                 @Value("${spring.datasource.url:}") String databaseUrl,
-                 @Value("${vitals.embedded-database.fresh:false}") boolean freshDatabase) {
-        this.file = home.resolve(FILE);
-        if (freshDatabase && databaseUrl.isBlank()) {
+    AuditAnchors(AuditProperties properties, DataSourceProperties database) {
+        this.file = properties.dataDir().resolve(FILE);
+        String databaseUrl = database.getUrl();
+        if (properties.embeddedDatabase().fresh() && (databaseUrl == null || databaseUrl.isBlank())) {
             // A fresh embedded database (tests, trials) starts an empty log; old anchors would call it truncated.
             try {
                 Files.deleteIfExists(file);

@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -49,12 +48,12 @@ class AuditController {
     private final ZoneId zone;
 
     AuditController(AuditLog audit, AuditAnchoring anchoring, ObjectMapper json, Clock clock,
-                    @Value("${vitals.zone}") ZoneId zone) {
+                    AuditProperties properties) {
         this.audit = audit;
         this.anchoring = anchoring;
         this.json = json;
         this.clock = clock;
-        this.zone = zone;
+        this.zone = properties.zone();
     }
 
     /** An entry as the API and the JSON export show it; {@code at} in the exact form that is hashed. */

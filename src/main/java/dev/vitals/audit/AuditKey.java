@@ -11,7 +11,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
  * UTF-8 bytes of that text with surrounding whitespace removed. Never logged.
  */
 @Component
+@EnableConfigurationProperties(AuditProperties.class)
 class AuditKey {
     static final String FILE = "audit.key";
     private static final Logger log = LoggerFactory.getLogger(AuditKey.class);
@@ -29,7 +30,9 @@ class AuditKey {
     private final byte[] key;
     private final String source;
 
-    AuditKey(@Value("${vitals.audit.key:}") String key, @Value("${vitals.data-dir}") Path home) {
+    AuditKey(AuditProperties properties) {
+        String key = properties.audit().key();
+        Path home = properties.dataDir();
         if (!key.isBlank()) {
             this.key = key.strip().getBytes(StandardCharsets.UTF_8);
             this.source = "VITALS_AUDIT_KEY";

@@ -16,13 +16,14 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
 
 /** Parses every line once, checks the caller's roles, and routes the typed command to its handler. */
 @Component
+@EnableConfigurationProperties(ChatProperties.class)
 class ChatDispatcher implements ChatInbound {
     private static final Logger log = LoggerFactory.getLogger(ChatDispatcher.class);
 
@@ -40,10 +41,10 @@ class ChatDispatcher implements ChatInbound {
     ChatDispatcher(Catalog catalog, CommandAuthorizer authorizer, List<CommandHandler<?>> handlers,
                    List<ReactionListener> reactionListeners, List<ButtonListener> buttonListeners,
                    ApplicationEventPublisher events, TransactionOperations tx, Clock clock,
-                   @Value("${vitals.zone}") ZoneId zone, Leadership leadership) {
+                   ChatProperties properties, Leadership leadership) {
         this.tx = tx;
         this.leadership = leadership;
-        this.parser = new CommandParser(clock, zone);
+        this.parser = new CommandParser(clock, properties.zone());
         this.vocabulary = new Vocabulary(new TreeSet<>(catalog.services().keySet()),
                 new TreeSet<>(catalog.environments().keySet()), new TreeSet<>(catalog.users().keySet()));
         this.authorizer = authorizer;

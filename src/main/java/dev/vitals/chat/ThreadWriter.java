@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,8 +38,8 @@ public class ThreadWriter implements AutoCloseable {
     });
 
     @Autowired
-    ThreadWriter(ChatPlatform chat, Clock clock, @Value("${vitals.chat.coalesce:2s}") Duration interval) {
-        this(chat, clock, interval, true);
+    ThreadWriter(ChatPlatform chat, Clock clock, ChatProperties properties) {
+        this(chat, clock, properties.chat().coalesce(), true);
     }
 
     /** Without {@code ticking}, only explicit {@link #flushDue()} calls send (for tests that move the clock). */

@@ -14,14 +14,16 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Primary;
 
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DatabaseProperties.class)
 class DatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
     private static final Duration LEFTOVER_SHUTDOWN = Duration.ofSeconds(30);
@@ -31,12 +33,8 @@ class DatabaseConfiguration {
     @Bean(destroyMethod = "close")
     @DependsOn("catalog")
     @Primary
-    DataSource dataSource(@Value("${spring.datasource.url:}") String url,
-                          @Value("${spring.datasource.username:}") String username,
-                          @Value("${spring.datasource.password:}") String password,
-                          @Value("${vitals.data-dir}") Path dataDir,
-                          @Value("${vitals.embedded-database.port:0}") int port,
-                          @Value("${vitals.embedded-database.fresh:false}") boolean fresh) {
+    DataSource dataSource(DataSourceProperties connection, DatabaseProperties properties) {
+        String url = orEmpty(connection.getUrl());
         HikariConfig config = new HikariConfig();
         config.setPoolName("vitals");
         config.setMaximumPoolSize(10);
@@ -45,12 +43,14 @@ class DatabaseConfiguration {
         if (!url.isBlank()) {
             log.info("Using PostgreSQL at {}", Secrets.maskUrlPasswords(url));
             config.setJdbcUrl(url);
-            config.setUsername(username);
-            config.setPassword(password);
+            config.setUsername(orEmpty(connection.getUsername()));
+            config.setPassword(orEmpty(connection.getPassword()));
             return new HikariDataSource(config);
         }
+        Path dataDir = properties.dataDir();
         Path data = dataDir.resolve("pgdata");
-        EmbeddedPostgres postgres = startEmbedded(dataDir, data, port, fresh);
+        EmbeddedPostgres postgres = startEmbedded(dataDir, data, properties.embeddedDatabase().port(),
+                properties.embeddedDatabase().fresh());
         Optional<PostmasterWatchdog> watchdog = PostmasterWatchdog.start(data);
         try {
             EmbeddedRoles.ensure(postgres.getPostgresDatabase());
@@ -68,11 +68,12 @@ class DatabaseConfiguration {
      * {@code vitals.database.owner-user} when one is set (otherwise the one datasource user, as before).
      */
     @Bean
-    FlywayConfigurationCustomizer migrationsAsOwner(DataSource dataSource,
-                                                    @Value("${spring.datasource.url:}") String url,
-                                                    @Value("${spring.datasource.username:}") String username,
-                                                    @Value("${vitals.database.owner-user:}") String ownerUser,
-                                                    @Value("${vitals.database.owner-password:}") String ownerPassword) {
+    FlywayConfigurationCustomizer migrationsAsOwner(DataSource dataSource, DataSourceProperties connection,
+                                                    DatabaseProperties properties) {
+        String url = orEmpty(connection.getUrl());
+        String username = orEmpty(connection.getUsername());
+        String ownerUser = properties.database().ownerUser();
+        String ownerPassword = properties.database().ownerPassword();
         return configuration -> {
             String appRole = "";
             if (dataSource instanceof EmbeddedBackedDataSource embedded) {
@@ -104,6 +105,10 @@ class DatabaseConfiguration {
             throw new UncheckedIOException("Embedded PostgreSQL could not start in " + dataDir
                     + " (set VITALS_DATABASE_URL to use a PostgreSQL server instead)", e);
         }
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     private static void close(EmbeddedPostgres postgres) {

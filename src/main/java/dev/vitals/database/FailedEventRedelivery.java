@@ -3,7 +3,6 @@ package dev.vitals.database;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.modulith.events.FailedEventPublications;
 import org.springframework.modulith.events.ResubmissionOptions;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -26,9 +25,9 @@ class FailedEventRedelivery {
     private final Duration minAge;
 
     FailedEventRedelivery(FailedEventPublications failed,
-                          @Value("${vitals.event-retry-interval:10s}") Duration minAge) {
+                          DatabaseProperties properties) {
         this.failed = failed;
-        this.minAge = minAge;
+        this.minAge = properties.eventRetryInterval();
     }
 
     @Scheduled(fixedDelayString = "${vitals.event-retry-interval:10s}",

@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
  * old one gave it up. A paused pipeline says so in its thread and blocks until Vitals stops.
  */
 @Component
+@EnableConfigurationProperties(FaultInjectionProperties.class)
 class FaultInjection {
     private static final Logger log = LoggerFactory.getLogger(FaultInjection.class);
 
@@ -28,8 +29,8 @@ class FaultInjection {
     private final ThreadLocal<Run> currentRun = new ThreadLocal<>();
     private final ThreadLocal<String> currentStep = new ThreadLocal<>();
 
-    FaultInjection(@Value("${vitals.fault-injection.pause-at:}") String pauseAt) {
-        this.pauseAt = Arrays.stream(pauseAt.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+    FaultInjection(FaultInjectionProperties properties) {
+        this.pauseAt = Arrays.stream(properties.pauseAt().split(",")).map(String::strip).filter(s -> !s.isEmpty())
                 .map(s -> s.matches(".*:(before|after|mid)$") ? s : s + ":before")
                 .collect(Collectors.toUnmodifiableSet());
         if (!this.pauseAt.isEmpty()) {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -31,6 +31,7 @@ import org.springframework.stereotype.Component;
  * PostgreSQL drop the session of a vanished host within seconds, so its lock does not linger.
  */
 @Component
+@EnableConfigurationProperties(LeadershipProperties.class)
 class AdvisoryLockLeadership implements Leadership, SmartLifecycle, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdvisoryLockLeadership.class);
     /** "VITALS" in ASCII, then 1: one lock per database (advisory locks are scoped to a database). */
@@ -52,11 +53,11 @@ class AdvisoryLockLeadership implements Leadership, SmartLifecycle, AutoCloseabl
     private ExecutorService notifier;
 
     AdvisoryLockLeadership(DedicatedConnections connections, ApplicationEventPublisher events, Clock clock,
-                           @Value("${vitals.leadership.check-interval:1s}") Duration interval) {
+                           LeadershipProperties properties) {
         this.connections = connections;
         this.events = events;
         this.clock = clock;
-        this.interval = interval;
+        this.interval = properties.checkInterval();
     }
 
     @Override

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.CatalogLoader;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 
 /** How the console's reach follows from the bind address, Discord and console tokens. */
 class ConsoleAccessTest {
@@ -81,7 +84,13 @@ class ConsoleAccessTest {
     }
 
     private static ConsoleAccess access(String bind, String tokens, String file, boolean discord) {
-        return new ConsoleAccess(catalog, bind, tokens, file, discord ? "discord-bot-token" : "",
-                discord ? "123456789" : "");
+        ServerProperties server = new ServerProperties();
+        try {
+            server.setAddress(bind.isBlank() ? null : InetAddress.getByName(bind));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(bind, e);
+        }
+        return new ConsoleAccess(catalog, server, new ApiProperties("", "", tokens, file,
+                new ApiProperties.Discord(discord ? "discord-bot-token" : "", discord ? "123456789" : "")));
     }
 }

@@ -7,6 +7,7 @@ import dev.vitals.catalog.CatalogLoader;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -44,7 +45,7 @@ class ErrorsInChatTest {
         };
         ChatDispatcher dispatcher = new ChatDispatcher(catalog, (caller, kind) -> Optional.empty(), List.of(failing),
                 List.of(), List.of(), event -> { }, TransactionOperations.withoutTransaction(), Clock.fixed(Instant.parse("2026-12-02T06:00:00Z"), ZoneOffset.UTC),
-                ZoneId.of("UTC"), () -> true);
+                new ChatProperties(ZoneId.of("UTC"), new ChatProperties.Chat(Duration.ofSeconds(2))), () -> true);
         AtomicReference<Reply> reply = new AtomicReference<>();
 
         // when someone runs it

@@ -137,7 +137,7 @@ class AdvisoryLockLeadershipTest {
 
     private AdvisoryLockLeadership leadership(List<Object> events) {
         return new AdvisoryLockLeadership(new DedicatedConnections(pool), events::add, Clock.systemUTC(),
-                Duration.ofHours(1));
+                new LeadershipProperties(Duration.ofHours(1)));
     }
 
     private void terminateLockHolder() throws Exception {
