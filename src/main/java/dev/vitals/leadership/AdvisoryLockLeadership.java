@@ -180,6 +180,24 @@ class AdvisoryLockLeadership implements Leadership, SmartLifecycle, AutoCloseabl
         publish(new LostLeadership(clock.instant(), lost));
     }
 
+    /**
+     * Gives the lock back before the session closes: PostgreSQL would release it when the backend
+     * exits, a moment after the socket closes, and a standby should not wait out that moment.
+     */
+    private void releaseLock() {
+        if (connection == null) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            ps.setLong(1, LOCK_KEY);
+            ps.setQueryTimeout((int) CHECK_TIMEOUT.toSeconds());
+            ps.execute();
+        } catch (SQLException e) {
+            log.warn("Could not release the leadership lock before closing its session ({}); PostgreSQL releases it"
+                    + " when the session ends", e.getMessage());
+        }
+    }
+
     private Connection open() throws SQLException {
         Connection c = connections.open();
         try {
@@ -227,7 +245,11 @@ class AdvisoryLockLeadership implements Leadership, SmartLifecycle, AutoCloseabl
         session.lock();
         try {
             running = false;
+            boolean held = active;
             active = false;
+            if (held) {
+                releaseLock();
+            }
             closeConnection();
         } finally {
             session.unlock();
