@@ -43,6 +43,8 @@ public abstract class VitalsIntegrationTest {
         registry.add("vitals.scheduler-interval", () -> "1s");
         registry.add("vitals.reconcile-interval", () -> "1s");
         registry.add("vitals.event-retry-interval", () -> "2s");
+        // At the end of the run every cached context closes; nothing of a test is left to finish by then.
+        registry.add("spring.lifecycle.timeout-per-shutdown-phase", () -> "5s");
     }
 
     @AfterAll
