@@ -1,7 +1,6 @@
 package dev.vitals.database;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -13,14 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * <li>{@code vitals.embedded-database.port} (0: any free port) and {@code vitals.embedded-database.fresh}
  * (false; true starts from an empty data directory, for tests and trials);</li>
  * <li>{@code vitals.database.owner-user} / {@code owner-password}: on a server, the role migrations run
- * as;</li>
- * <li>{@code vitals.event-retry-interval} (10 s): how long a failed event publication rests before it is
- * delivered again.</li>
+ * as.</li>
  * </ul>
  */
 @ConfigurationProperties("vitals")
-record DatabaseProperties(Path dataDir, @DefaultValue EmbeddedDatabase embeddedDatabase, @DefaultValue Owner database,
-                          @DefaultValue("10s") Duration eventRetryInterval) {
+record DatabaseProperties(Path dataDir, @DefaultValue EmbeddedDatabase embeddedDatabase, @DefaultValue Owner database) {
 
     DatabaseProperties {
         dataDir = dataDir == null ? Path.of(System.getProperty("user.home"), ".vitals") : dataDir;
