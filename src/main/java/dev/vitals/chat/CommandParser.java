@@ -77,10 +77,12 @@ public final class CommandParser {
             "/maintenance start <duration> <reason> [services:<service,…>] [env:<env>]";
     private static final String MAINTENANCE_SCHEDULE =
             "/maintenance schedule <start> <duration> <reason> [services:<service,…>] [env:<env>]";
-    private static final String MAINTENANCE_END = "/maintenance end";
+    private static final String MAINTENANCE_END = "/maintenance end [id]";
+    private static final String MAINTENANCE_EXTEND = "/maintenance extend <id> <duration>";
     private static final String MAINTENANCE_LIST = "/maintenance list";
     private static final String MAINTENANCE_CANCEL = "/maintenance cancel <id>";
-    private static final String MAINTENANCE_OTHERS = "/maintenance end | list | cancel <id>";
+    private static final String MAINTENANCE_OTHERS =
+            "/maintenance end [id] | extend <id> <duration> | list | cancel <id>";
     private static final String INCIDENT_OPEN = "/incident open <P0|P1|P2|P3> <title> [service:<service>]";
     private static final String INCIDENT_ACK = "/incident ack";
     private static final String INCIDENT_UPDATE = "/incident update <text>";
@@ -242,7 +244,7 @@ public final class CommandParser {
                 return new Command.MaintenanceStart(duration, reason, names.services(a), names.environmentOption(a));
             }
             case "schedule" -> {
-                Args a = Args.of(rest, MAINTENANCE_SCHEDULE, true, "services", "env");
+                Args a = Args.of(relativeStart(rest), MAINTENANCE_SCHEDULE, true, "services", "env");
                 String startText = a.required(0, "<start>");
                 Duration duration = windowDuration(a.required(1, "<duration>"));
                 a.required(2, "<reason>");
@@ -252,8 +254,15 @@ public final class CommandParser {
                         names.environmentOption(a));
             }
             case "end" -> {
-                Args.of(rest, MAINTENANCE_END, false).atMost(0);
-                return new Command.MaintenanceEnd();
+                Args a = Args.of(rest, MAINTENANCE_END, false);
+                a.atMost(1);
+                return new Command.MaintenanceEnd(a.size() == 0 ? Optional.empty() : Optional.of(windowId(a.value(0))));
+            }
+            case "extend" -> {
+                Args a = Args.of(rest, MAINTENANCE_EXTEND, false);
+                a.atMost(2);
+                String id = windowId(a.required(0, "<id>"));
+                return new Command.MaintenanceExtend(id, windowDuration(a.required(1, "<duration>")));
             }
             case "list" -> {
                 Args.of(rest, MAINTENANCE_LIST, false).atMost(0);
@@ -337,6 +346,25 @@ public final class CommandParser {
 
     // ---- values ---------------------------------------------------------------------------------
 
+    /**
+     * {@code tomorrow 02:00}, {@code today 14:30} and {@code in 2h} are two words as typed; they are read
+     * as one start time.
+     */
+    private static List<Token> relativeStart(List<Token> rest) {
+        if (rest.size() < 3 || rest.get(1).quoted()) {
+            return rest;
+        }
+        String first = rest.get(1).text().toLowerCase(Locale.ROOT);
+        if (!first.equals("tomorrow") && !first.equals("today") && !first.equals("in")) {
+            return rest;
+        }
+        Token second = rest.get(2);
+        List<Token> merged = new ArrayList<>(rest.subList(0, 1));
+        merged.add(new Token(first + " " + second.text(), rest.get(1).raw() + " " + second.raw(), true, false));
+        merged.addAll(rest.subList(3, rest.size()));
+        return merged;
+    }
+
     private static String version(String text) {
         if (!Names.isTag(text)) {
             throw new Refusal("Version " + shown(text) + " is not valid: a version must be " + Names.TAG_RULE + ".");
@@ -408,6 +436,19 @@ public final class CommandParser {
             if (text.startsWith("+")) {
                 return DurationText.parse(text.substring(1)).filter(d -> !d.isZero()).map(now::plus);
             }
+            String lower = text.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("in ")) {
+                return DurationText.parse(lower.substring(3).strip()).filter(d -> !d.isZero()).map(now::plus);
+            }
+            if (lower.startsWith("tomorrow ") || lower.startsWith("today ")) {
+                Matcher day = CLOCK_TIME.matcher(lower.substring(lower.indexOf(' ') + 1).strip());
+                if (!day.matches()) {
+                    return Optional.empty();
+                }
+                LocalDate date = LocalDate.ofInstant(now, zone).plusDays(lower.startsWith("tomorrow") ? 1 : 0);
+                return Optional.of(ZonedDateTime.of(date, LocalTime.of(Integer.parseInt(day.group(1)),
+                        Integer.parseInt(day.group(2))), zone).toInstant());
+            }
             Matcher m = CLOCK_TIME.matcher(text);
             if (m.matches()) {
                 LocalTime time = LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
@@ -460,7 +501,7 @@ public final class CommandParser {
 
     private String timeRule() {
         return "2026-11-22T02:00:00Z, 2026-11-22T02:00 (" + zone.getId() + "), HH:mm such as 14:30 (the next 14:30 in "
-                + zone.getId() + ") or +30m (from now, " + DurationText.RULE + ")";
+                + zone.getId() + "), tomorrow 02:00, in 2h or +30m (from now, " + DurationText.RULE + ")";
     }
 
     // ---- names from the catalog -----------------------------------------------------------------

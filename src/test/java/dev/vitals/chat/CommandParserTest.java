@@ -683,6 +683,19 @@ class CommandParserTest {
         }
 
         @Test
+        void parsesMaintenanceScheduleTomorrowAndInRelativeForms() {
+            Command.MaintenanceSchedule tomorrow =
+                    (Command.MaintenanceSchedule) parsed("/maintenance schedule tomorrow 02:00 2h kernel patch");
+            Command.MaintenanceSchedule in =
+                    (Command.MaintenanceSchedule) parsed("/maintenance schedule in 2h 30m kernel patch");
+            assertThat(tomorrow.start()).isEqualTo(java.time.ZonedDateTime.ofInstant(NOW, ZONE).toLocalDate()
+                    .plusDays(1).atTime(2, 0).atZone(ZONE).toInstant());
+            assertThat(tomorrow.reason()).isEqualTo("kernel patch");
+            assertThat(in.start()).isEqualTo(NOW.plus(Duration.ofHours(2)));
+            assertThat(in.duration()).isEqualTo(Duration.ofMinutes(30));
+        }
+
+        @Test
         void refusesScheduleInThePast() {
             assertThat(refusal("/maintenance schedule 2026-11-01T02:00:00Z 2h patch")).contains("is in the past");
         }
@@ -695,7 +708,10 @@ class CommandParserTest {
 
         @Test
         void parsesMaintenanceEndListAndCancel() {
-            assertThat(parsed("/maintenance end")).isEqualTo(new Command.MaintenanceEnd());
+            assertThat(parsed("/maintenance end")).isEqualTo(new Command.MaintenanceEnd(Optional.empty()));
+            assertThat(parsed("/maintenance end M-2")).isEqualTo(new Command.MaintenanceEnd(Optional.of("M-2")));
+            assertThat(parsed("/maintenance extend m-2 30m"))
+                    .isEqualTo(new Command.MaintenanceExtend("M-2", Duration.ofMinutes(30)));
             assertThat(parsed("/maintenance list")).isEqualTo(new Command.MaintenanceList());
             assertThat(parsed("/maintenance cancel m-4")).isEqualTo(new Command.MaintenanceCancel("M-4"));
         }
