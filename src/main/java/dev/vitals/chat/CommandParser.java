@@ -351,17 +351,17 @@ public final class CommandParser {
      * as one start time.
      */
     private static List<Token> relativeStart(List<Token> rest) {
-        if (rest.size() < 3 || rest.get(1).quoted()) {
+        if (rest.size() < 2 || rest.get(0).quoted()) {
             return rest;
         }
-        String first = rest.get(1).text().toLowerCase(Locale.ROOT);
+        String first = rest.get(0).text().toLowerCase(Locale.ROOT);
         if (!first.equals("tomorrow") && !first.equals("today") && !first.equals("in")) {
             return rest;
         }
-        Token second = rest.get(2);
-        List<Token> merged = new ArrayList<>(rest.subList(0, 1));
-        merged.add(new Token(first + " " + second.text(), rest.get(1).raw() + " " + second.raw(), true, false));
-        merged.addAll(rest.subList(3, rest.size()));
+        Token second = rest.get(1);
+        List<Token> merged = new ArrayList<>();
+        merged.add(new Token(first + " " + second.text(), rest.get(0).raw() + " " + second.raw(), true, false));
+        merged.addAll(rest.subList(2, rest.size()));
         return merged;
     }
 

@@ -52,6 +52,8 @@ class WindowPlanner {
                         + " e.g. in 2h, tomorrow 02:00 or 2026-11-22T02:00.");
             }
             checkDuration(r.duration(), "A maintenance window");
+            // Whole seconds: what people, the API and calendars (iCalendar has no fractions) all show alike.
+            start = start.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             if (!catalog.environments().containsKey(r.environment())) {
                 throw new WindowRefused("Unknown environment " + r.environment() + ". Known environments: "
                         + String.join(", ", catalog.environments().keySet().stream().sorted().toList()) + ".");
@@ -63,7 +65,7 @@ class WindowPlanner {
             }
             boolean all = r.services().isEmpty();
             List<String> services = all ? List.copyOf(catalog.services().keySet()) : r.services();
-            Instant end = start.plus(r.duration());
+            Instant end = start.plus(r.duration()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             store.lockEnvironment(r.environment());
             refuseOverlap(r.environment(), services, start, end, null);
             Window window = new Window(store.nextId(), r.environment(), services, all, start, end,

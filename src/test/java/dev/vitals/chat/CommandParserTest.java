@@ -964,7 +964,7 @@ class CommandParserTest {
             assertThat(CommandParser.usage(Command.Kind.MAINTENANCE).lines()).containsExactly(
                     "/maintenance start <duration> <reason> [services:<service,…>] [env:<env>]",
                     "/maintenance schedule <start> <duration> <reason> [services:<service,…>] [env:<env>]",
-                    "/maintenance end | list | cancel <id>");
+                    "/maintenance end [id] | extend <id> <duration> | list | cancel <id>");
         }
     }
 }
