@@ -1,10 +1,8 @@
 package dev.vitals.maintenance;
 
-import dev.vitals.leadership.BecameActive;
 import dev.vitals.leadership.Leadership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -12,7 +10,8 @@ import org.springframework.stereotype.Component;
  * Drives windows by the clock: starts and ends them when their time comes and sends the notices that are
  * due. Everything it acts on is in PostgreSQL, so after a restart (or when a standby takes over) the
  * first tick finds what came due meanwhile: a window whose end passed is closed with its completion
- * notice, a notice missed is sent once, marked late. Only the active Vitals ticks.
+ * notice, a notice missed is sent once, marked late. Only the active Vitals ticks (a standby that takes
+ * over catches up at its next tick; the leadership thread is never made to wait for chat).
  */
 @Component
 class MaintenanceTimer {
@@ -41,11 +40,5 @@ class MaintenanceTimer {
             log.warn("Maintenance timer: {} ({}); trying again at the next tick", e.getMessage(),
                     e.getClass().getSimpleName());
         }
-    }
-
-    /** Catches up at once when this process becomes the active one, rather than at its first tick. */
-    @EventListener
-    void on(BecameActive e) {
-        tick();
     }
 }

@@ -164,7 +164,7 @@ class MaintenanceWindowsTest extends VitalsIntegrationTest {
         int before = windows().size();
         // given a window for backend in an hour
         String id = windowId(console.ask("bob", "deploys",
-                "/maintenance schedule in 1h 1h \"certificate renewal\" services:backend env:" + env));
+                "/maintenance schedule in 1h 1h \"certificate renewal, phase 1; EMR\" services:backend env:" + env));
 
         // then an overlapping one for backend is refused naming it, and one for frontend alone is fine
         assertThat(console.ask("bob", "deploys", "/maintenance schedule in 90m 1h upgrade services:backend,frontend env:"
@@ -192,9 +192,15 @@ class MaintenanceWindowsTest extends VitalsIntegrationTest {
         VEvent event = events.stream().filter(e -> e.getUid().orElseThrow().getValue().startsWith(id.toLowerCase() + "-"))
                 .findFirst().orElseThrow();
         assertThat(event.getSummary().getValue()).contains("Maintenance " + id).contains("backend");
-        assertThat(event.getDescription().getValue()).contains("certificate renewal");
+        assertThat(event.getDescription().getValue()).contains("certificate renewal, phase 1; EMR");
         assertThat(Instant.from(event.getDateTimeStart().getDate()))
                 .isEqualTo(Instant.parse((String) window(id).get("start")));
+
+        // and an extension within the maximum is announced and moves the end
+        Instant end = Instant.parse((String) window(id).get("end"));
+        assertThat(console.ask("bob", "deploys", "/maintenance extend " + id + " 30m")).contains(id + " now ends");
+        awaitNotice(id, "is extended by 30 minutes");
+        assertThat(Instant.parse((String) window(id).get("end"))).isEqualTo(end.plus(Duration.ofMinutes(30)));
 
         // and a cancelled window says so in announcements and in the feed
         assertThat(console.ask("bob", "deploys", "/maintenance cancel " + frontend)).contains("is cancelled");
