@@ -77,6 +77,7 @@ public final class CommandParser {
             "/maintenance start <duration> <reason> [services:<service,…>] [env:<env>]";
     private static final String MAINTENANCE_SCHEDULE =
             "/maintenance schedule <start> <duration> <reason> [services:<service,…>] [env:<env>]";
+    // After a quoted reason, services and environment may also be given as words: "…" backend,frontend production.
     private static final String MAINTENANCE_END = "/maintenance end [id]";
     private static final String MAINTENANCE_EXTEND = "/maintenance extend <id> <duration>";
     private static final String MAINTENANCE_LIST = "/maintenance list";
@@ -240,8 +241,9 @@ public final class CommandParser {
                 Args a = Args.of(rest, MAINTENANCE_START, true, "services", "env");
                 Duration duration = windowDuration(a.required(0, "<duration>"));
                 a.required(1, "<reason>");
-                String reason = text("Reason", a.textFrom(1));
-                return new Command.MaintenanceStart(duration, reason, names.services(a), names.environmentOption(a));
+                Scope scope = scope(a, 1, names);
+                String reason = text("Reason", scope.reason());
+                return new Command.MaintenanceStart(duration, reason, scope.services(), scope.environment());
             }
             case "schedule" -> {
                 Args a = Args.of(relativeStart(rest), MAINTENANCE_SCHEDULE, true, "services", "env");
@@ -249,9 +251,9 @@ public final class CommandParser {
                 Duration duration = windowDuration(a.required(1, "<duration>"));
                 a.required(2, "<reason>");
                 Instant start = notInThePast(time(startText), startText);
-                String reason = text("Reason", a.textFrom(2));
-                return new Command.MaintenanceSchedule(start, duration, reason, names.services(a),
-                        names.environmentOption(a));
+                Scope scope = scope(a, 2, names);
+                String reason = text("Reason", scope.reason());
+                return new Command.MaintenanceSchedule(start, duration, reason, scope.services(), scope.environment());
             }
             case "end" -> {
                 Args a = Args.of(rest, MAINTENANCE_END, false);
@@ -345,6 +347,41 @@ public final class CommandParser {
     }
 
     // ---- values ---------------------------------------------------------------------------------
+
+    /** What a window covers: its reason, the services (empty = all) and the environment, if named. */
+    private record Scope(String reason, List<String> services, Optional<String> environment) {
+    }
+
+    /**
+     * After a quoted reason, {@code [services] [env]} may follow as words ({@code backend,frontend production},
+     * {@code all staging}, or one of them: a lone word naming an environment is the environment); an
+     * unquoted reason takes every remaining word, and then {@code services:} and {@code env:} say the rest.
+     */
+    private static Scope scope(Args a, int reasonAt, Known names) {
+        int extra = a.size() - reasonAt - 1;
+        if (extra <= 0 || !a.quoted(reasonAt)) {
+            return new Scope(a.textFrom(reasonAt), names.services(a), names.environmentOption(a));
+        }
+        a.atMost(reasonAt + 3);
+        String first = a.value(reasonAt + 1);
+        boolean loneEnvironment = extra == 1 && names.environments().contains(first)
+                && !names.services().contains(first);
+        String servicesWord = loneEnvironment ? null : first;
+        String envWord = loneEnvironment ? first : extra == 2 ? a.value(reasonAt + 2) : null;
+        if (servicesWord != null && a.option("services").isPresent()) {
+            throw new Refusal("Services given twice (" + shown(servicesWord) + " and services:" + shown(
+                    a.option("services").get()) + "): give them once.");
+        }
+        if (envWord != null && a.option("env").isPresent()) {
+            throw new Refusal("Environment given twice (" + shown(envWord) + " and env:" + shown(a.option("env").get())
+                    + "): give it once.");
+        }
+        List<String> services = servicesWord == null ? names.services(a)
+                : servicesWord.equalsIgnoreCase("all") ? List.of() : names.serviceList(servicesWord);
+        Optional<String> environment = envWord == null ? names.environmentOption(a)
+                : Optional.of(names.environment(envWord));
+        return new Scope(a.value(reasonAt), services, environment);
+    }
 
     /**
      * {@code tomorrow 02:00}, {@code today 14:30} and {@code in 2h} are two words as typed; they are read
@@ -549,10 +586,15 @@ public final class CommandParser {
             if (list.isEmpty()) {
                 return List.of();
             }
+            return serviceList(list.get());
+        }
+
+        /** {@code backend,frontend}: known services, each once, in the order given. */
+        List<String> serviceList(String list) {
             Set<String> result = new LinkedHashSet<>();
-            for (String part : list.get().split(",", -1)) {
+            for (String part : list.split(",", -1)) {
                 if (part.isBlank()) {
-                    throw new Refusal("Services " + shown(list.get())
+                    throw new Refusal("Services " + shown(list)
                             + " has an empty entry: separate names by single commas, e.g. services:"
                             + String.join(",", services.stream().limit(2).toList()) + ".");
                 }
@@ -630,6 +672,10 @@ public final class CommandParser {
 
         int size() {
             return positional.size();
+        }
+
+        boolean quoted(int index) {
+            return positional.get(index).quoted();
         }
 
         String value(int index) {

@@ -617,6 +617,23 @@ class CommandParserTest {
         }
 
         @Test
+        void readsServicesAndEnvironmentAsWordsAfterAQuotedReason() {
+            assertThat(parsed("/maintenance start 20m \"DB upgrade\" backend,frontend production"))
+                    .isEqualTo(new Command.MaintenanceStart(Duration.ofMinutes(20), "DB upgrade",
+                            List.of("backend", "frontend"), Optional.of("production")));
+            assertThat(parsed("/maintenance start 20m \"DB upgrade\" staging")).isEqualTo(new Command.MaintenanceStart(
+                    Duration.ofMinutes(20), "DB upgrade", List.of(), Optional.of("staging")));
+            assertThat(parsed("/maintenance start 20m \"DB upgrade\" all staging")).isEqualTo(
+                    new Command.MaintenanceStart(Duration.ofMinutes(20), "DB upgrade", List.of(), Optional.of("staging")));
+            assertThat(((Command.MaintenanceSchedule) parsed("/maintenance schedule 02:00 2h \"kernel patch\" backend"))
+                    .services()).containsExactly("backend");
+            assertThat(refusal("/maintenance start 20m \"DB upgrade\" db production"))
+                    .isEqualTo("Unknown service 'db'. Known services: backend, frontend.");
+            assertThat(refusal("/maintenance start 20m \"DB upgrade\" backend staging env:production"))
+                    .contains("Environment given twice");
+        }
+
+        @Test
         void dropsRepeatedServices() {
             Command.MaintenanceStart command =
                     (Command.MaintenanceStart) parsed("/maintenance start 1h x services:backend,backend");
