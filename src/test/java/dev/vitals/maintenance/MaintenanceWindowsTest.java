@@ -3,13 +3,16 @@ package dev.vitals.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vitals.ConsoleClient;
 import dev.vitals.ConsoleClient.Msg;
+import dev.vitals.catalog.Catalog;
+import dev.vitals.deploy.ContainerRuntime;
 import dev.vitals.DeployDriver;
 import dev.vitals.DeployDriver.DeploymentView;
 import dev.vitals.MovableClock;
 import dev.vitals.TestCatalog;
-import dev.vitals.VitalsIntegrationTest;
 import java.io.StringReader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,27 +22,66 @@ import java.util.regex.Pattern;
 import net.fortuna.ical4j.data.CalendarBuilder;
 import net.fortuna.ical4j.model.Calendar;
 import net.fortuna.ical4j.model.component.VEvent;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.core.type.TypeReference;
 
 /**
  * Maintenance windows through the console, the HTTP API and the real engine, with a clock the test moves
  * to each moment a notice is due instead of waiting for it.
  */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(MovableClock.Config.class)
-class MaintenanceWindowsTest extends VitalsIntegrationTest {
+class MaintenanceWindowsTest {
     private static final Pattern WINDOW = Pattern.compile("\\b(M-\\d+)\\b");
 
     @Autowired
     MovableClock clock;
 
+    @LocalServerPort
+    int port;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    ContainerRuntime runtime;
+
+    private ConsoleClient console;
     private DeployDriver driver;
 
+    /**
+     * As {@link dev.vitals.VitalsIntegrationTest} sets up the shared context, but this context (with its own
+     * clock) lives beside that one, so it has an embedded PostgreSQL of its own.
+     */
+    @DynamicPropertySource
+    static void vitals(DynamicPropertyRegistry registry) {
+        registry.add("vitals.catalog", () -> TestCatalog.file().toAbsolutePath().toString());
+        registry.add("vitals.data-dir",
+                () -> Path.of("target", "test-" + TestCatalog.RUN, "maintenance").toAbsolutePath().toString());
+        registry.add("vitals.embedded-database.fresh", () -> "true");
+        registry.add("vitals.scheduler-interval", () -> "1s");
+        registry.add("vitals.reconcile-interval", () -> "1s");
+        registry.add("vitals.event-retry-interval", () -> "2s");
+    }
+
+    @AfterAll
+    static void giveBackEnvironments() {
+        TestCatalog.releaseEnvironments();
+    }
+
     @BeforeEach
-    void driver() {
+    void realEngineAndImages() {
+        var engine = catalog.environments().get(TestCatalog.RUN + "-s1").engine();
+        runtime.ping(engine);
+        await().atMost(Duration.ofMinutes(2)).until(() -> catalog.localImages().stream()
+                .allMatch(i -> runtime.image(engine, i.ref()).isPresent()));
+        console = new ConsoleClient(port);
         driver = new DeployDriver(console, runtime, catalog);
     }
 
