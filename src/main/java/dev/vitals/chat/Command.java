@@ -21,7 +21,9 @@ public sealed interface Command {
         CANCEL(Cancel.class), STATUS(Status.class), HEALTH(Health.class), HISTORY(History.class), LOCK(Lock.class),
         UNLOCK(Unlock.class),
         MAINTENANCE(MaintenanceStart.class, MaintenanceSchedule.class, MaintenanceEnd.class, MaintenanceExtend.class,
-                MaintenanceList.class, MaintenanceCancel.class),
+                MaintenanceCancel.class),
+        /** Typed as {@code /maintenance list}; a family of its own so that everyone may read the windows. */
+        MAINTENANCE_LIST(MaintenanceList.class),
         INCIDENT(IncidentOpen.class, IncidentAck.class, IncidentUpdate.class, IncidentSeverity.class,
                 IncidentCommander.class, IncidentResolve.class),
         AUDIT(AuditVerify.class), AUDIT_EXPORT(AuditExport.class), HELP(Help.class);
@@ -100,7 +102,7 @@ public sealed interface Command {
     }
 
     record MaintenanceList() implements Command {
-        public Kind kind() { return Kind.MAINTENANCE; }
+        public Kind kind() { return Kind.MAINTENANCE_LIST; }
     }
 
     record MaintenanceCancel(String windowId) implements Command {

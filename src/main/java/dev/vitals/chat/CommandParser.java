@@ -173,7 +173,7 @@ public final class CommandParser {
                 String service = names.service(a.required(0, "<service>"));
                 yield new Command.Unlock(service, names.environment(a.required(1, "<env>")));
             }
-            case MAINTENANCE -> maintenance(tokens, names);
+            case MAINTENANCE, MAINTENANCE_LIST -> maintenance(tokens, names);
             case INCIDENT -> incident(tokens, names);
             case AUDIT, AUDIT_EXPORT -> audit(tokens, names);
             case HELP -> {
@@ -897,8 +897,9 @@ public final class CommandParser {
     private static Map<String, Command.Kind> commands() {
         Map<String, Command.Kind> commands = new LinkedHashMap<>();
         for (Command.Kind kind : Command.Kind.values()) {
-            // /audit export is typed as a subcommand of /audit; it is a family of its own only for roles.
-            if (kind != Command.Kind.AUDIT_EXPORT) {
+            // /audit export and /maintenance list are typed as subcommands; they are families of their own
+            // only for roles.
+            if (kind != Command.Kind.AUDIT_EXPORT && kind != Command.Kind.MAINTENANCE_LIST) {
                 commands.put(kind.name().toLowerCase(Locale.ROOT), kind);
             }
         }
@@ -921,6 +922,7 @@ public final class CommandParser {
         usages.put(Command.Kind.INCIDENT, lines(INCIDENT_OPEN, INCIDENT_OTHERS));
         usages.put(Command.Kind.AUDIT, AUDIT_VERIFY);
         usages.put(Command.Kind.AUDIT_EXPORT, AUDIT_EXPORT);
+        usages.put(Command.Kind.MAINTENANCE_LIST, MAINTENANCE_LIST);
         usages.put(Command.Kind.HELP, HELP);
         return usages;
     }

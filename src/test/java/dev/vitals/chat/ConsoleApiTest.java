@@ -47,7 +47,7 @@ class ConsoleApiTest extends VitalsIntegrationTest {
         assertThat(console.ask("erin", "deploys", "/help")).contains("/audit").contains("/maintenance")
                 .doesNotContain("/incident");
         assertThat(forBob).contains("/maintenance");
-        assertThat(forDave).doesNotContain("/maintenance");
+        assertThat(forDave).contains("/maintenance list").doesNotContain("/maintenance start");
     }
 
     @Test

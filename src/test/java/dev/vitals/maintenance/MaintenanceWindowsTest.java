@@ -226,6 +226,9 @@ class MaintenanceWindowsTest {
         assertThat(console.ask("dave", "deploys", "/maintenance start 1h upgrade env:" + env))
                 .contains("needs the role maintainer");
         assertThat(windows()).hasSize(before + 2);
+        // and anyone may list the windows, a deployer planning a change included
+        assertThat(console.ask("alice", "deploys", "/maintenance list")).contains(id).contains(frontend)
+                .contains("certificate renewal");
 
         // and the iCalendar feed parses with a real parser and lists the window
         String ics = console.get("/api/maintenance.ics").body();
