@@ -119,7 +119,7 @@ public final class TestCatalog {
                 }));
     }
 
-    static synchronized Path file() {
+    public static synchronized Path file() {
         if (file != null) {
             return file;
         }
@@ -182,7 +182,7 @@ public final class TestCatalog {
                         timeout: 30s
                 users:
                   alice: [deployer]
-                  bob: [deployer, approver, devops-lead]
+                  bob: [deployer, approver, devops-lead, maintainer]
                   carol: [clinical-approver]
                   dave: [viewer]
                   erin: [incident-commander, admin]
@@ -203,6 +203,7 @@ public final class TestCatalog {
         }
         y.append("""
                 deploy: {verify-stable: 1s, hot-standby: 15m, keep-stopped: 2}
+                maintenance: {reminders: [1d, 30m], ending-soon: 10m, max-duration: 12h}
                 local-images:
                   - {image: "vitals-demo/backend:v1.3"}
                   - {image: "vitals-demo/backend:v1.4"}

@@ -36,7 +36,10 @@ class RolePolicy implements CommandAuthorizer {
         NEEDS.put(Command.Kind.REJECT, SIGNERS);
         NEEDS.put(Command.Kind.LOCK, List.of("devops-lead"));
         NEEDS.put(Command.Kind.UNLOCK, List.of("devops-lead"));
-        NEEDS.put(Command.Kind.MAINTENANCE, List.of("devops-lead"));
+        // Opening and ending windows announces downtime to the whole clinic: maintainers (and admins) only.
+        NEEDS.put(Command.Kind.MAINTENANCE, List.of("maintainer"));
+        // Everyone may see when the windows are (a deployer plans a high-risk change into one).
+        NEEDS.put(Command.Kind.MAINTENANCE_LIST, viewer);
         NEEDS.put(Command.Kind.INCIDENT, List.of("viewer"));
         NEEDS.put(Command.Kind.AUDIT, List.of("auditor", "compliance", "devops-lead"));
         // The export is the whole trail: for auditors only, answered to them alone.

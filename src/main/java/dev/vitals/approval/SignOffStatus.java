@@ -117,19 +117,40 @@ class SignOffStatus {
         return new State(d, policy, quorum, count, rows, store.ticks(d.id()), true).complete();
     }
 
-    /** True when the policy wants a maintenance window and none is active for the deployment now. */
+    /**
+     * True when the policy wants a maintenance window and none covers the deployment when it is to start:
+     * now, or at its {@code at:} time when that is later (a deploy scheduled into an upcoming window waits for it).
+     */
     boolean windowMissing(Deployment d) {
-        return policy(d).maintenanceWindow() && !windows.active(d.environment(), d.service(), clock.instant());
+        return policy(d).maintenanceWindow() && !windows.active(d.environment(), d.service(), startsAt(d));
+    }
+
+    private Instant startsAt(Deployment d) {
+        Instant now = clock.instant();
+        return d.notBefore() != null && d.notBefore().isAfter(now) ? d.notBefore() : now;
+    }
+
+    private String when(Deployment d) {
+        Instant at = startsAt(d);
+        return at.isAfter(clock.instant()) ? " at its time (" + time(at) + ")" : " now";
+    }
+
+    /** How to get a window: the next one for the service (deploy with at: inside it), or how to open one. */
+    private String howToGetOne(Deployment d) {
+        return windows.next(d.environment(), d.service(), clock.instant())
+                .map(n -> "the next, " + n.id() + ", runs " + time(n.start()) + " – " + time(n.end())
+                        + ": request it with at: inside that window, or once it has started")
+                .orElse("/maintenance start <duration> <reason> opens one");
     }
 
     String windowLine(Deployment d) {
         return "Needs an active maintenance window: none is active for " + d.service() + " in " + d.environment()
-                + " now, and preflight refuses the start without one (/maintenance start <duration> <reason>).";
+                + when(d) + ", and preflight refuses the start without one (" + howToGetOne(d) + ").";
     }
 
     String windowWarning(Deployment d) {
-        return "no maintenance window is active for " + d.service() + " in " + d.environment() + " now, so preflight"
-                + " will refuse the start (/maintenance start <duration> <reason> opens one).";
+        return "no maintenance window is active for " + d.service() + " in " + d.environment() + when(d)
+                + ", so preflight will refuse the start (" + howToGetOne(d) + ").";
     }
 
     String time(Instant at) {

@@ -13,6 +13,8 @@ import dev.vitals.deploy.DeploymentRejected;
 import dev.vitals.deploy.Deployments;
 import dev.vitals.deploy.DeploymentStatusChanged;
 import dev.vitals.deploy.DeploymentStepFinished;
+import dev.vitals.maintenance.MaintenanceNoticeSent;
+import dev.vitals.maintenance.MaintenanceWindowChanged;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -52,6 +54,8 @@ class AuditTrail {
     static final String DEPLOYMENT_REJECTED = "deployment.rejected";
     static final String CHECKLIST_TICKED = "checklist.ticked";
     static final String SIGN_OFF_IGNORED = "sign-off.ignored";
+    static final String MAINTENANCE_WINDOW = "maintenance.window";
+    static final String MAINTENANCE_NOTICE = "maintenance.notice";
     static final String VITALS = "vitals";
 
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
@@ -121,6 +125,19 @@ class AuditTrail {
     @ApplicationModuleListener
     void on(SignOffIgnored e) {
         signOff(SIGN_OFF_IGNORED, e.deploymentId(), e.actor(), null, e.action(), e.reason());
+    }
+
+    @ApplicationModuleListener
+    void on(MaintenanceWindowChanged e) {
+        record(MAINTENANCE_WINDOW, () -> new AuditEntry.Draft(e.actor(), MAINTENANCE_WINDOW, null,
+                String.join(",", e.services()), e.windowId(), e.from(), e.to(), e.environment() + ": " + e.detail()));
+    }
+
+    @ApplicationModuleListener
+    void on(MaintenanceNoticeSent e) {
+        record(MAINTENANCE_NOTICE, () -> new AuditEntry.Draft(VITALS, MAINTENANCE_NOTICE, e.channel(), null,
+                e.windowId(), null, e.kind(), e.kind() + " notice for " + e.environment() + " sent"
+                + (e.late() ? " late (due " + e.dueAt() + ")" : "")));
     }
 
     private void signOff(String action, String deploymentId, String actor, String before, String after,

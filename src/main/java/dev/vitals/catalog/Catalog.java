@@ -190,7 +190,11 @@ public record Catalog(
     public record DeploySettings(Duration verifyStable, Duration hotStandby, int keepStopped, Duration stepTimeout) {
     }
 
-    public record MaintenanceSettings(List<Duration> reminders, Duration endingSoon) {
+    /**
+     * Maintenance windows: {@code reminders} before a window starts (each a notice), {@code endingSoon} the
+     * notice before its end, {@code maxDuration} the longest window (and extension) anyone may open.
+     */
+    public record MaintenanceSettings(List<Duration> reminders, Duration endingSoon, Duration maxDuration) {
     }
 
     /** Post-deploy watch: until {@code until} after the deploy, probe every {@code every}. */

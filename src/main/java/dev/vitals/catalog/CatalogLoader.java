@@ -42,7 +42,7 @@ public final class CatalogLoader {
     /** The bot roles Vitals knows; catalogs may add their own. */
     public static final List<String> BUILT_IN_ROLES = List.of(
             "viewer", "deployer", "approver", "devops-lead", "clinical-approver", "compliance",
-            "incident-commander", "auditor", "admin");
+            "incident-commander", "auditor", "maintainer", "admin");
 
     private CatalogLoader() {
     }
@@ -127,12 +127,14 @@ public final class CatalogLoader {
                 deployNode.get("step-timeout").duration(Duration.ofMinutes(5)));
 
         YamlNode mNode = root.get("maintenance");
-        mNode.map(Set.of("reminders", "ending-soon"));
+        mNode.map(Set.of("reminders", "ending-soon", "max-duration"));
         List<Duration> reminders = mNode.get("reminders").isMissing()
                 ? List.of(Duration.ofMinutes(30))
-                : mNode.get("reminders").list().stream().map(n -> n.duration(null)).toList();
+                : mNode.get("reminders").list().stream().map(n -> positive(n, null)).distinct()
+                        .sorted(java.util.Comparator.reverseOrder()).toList();
         MaintenanceSettings maintenance = new MaintenanceSettings(reminders,
-                mNode.get("ending-soon").duration(Duration.ofMinutes(10)));
+                positive(mNode.get("ending-soon"), Duration.ofMinutes(10)),
+                positive(mNode.get("max-duration"), Duration.ofHours(12)));
 
         List<WatchPhase> monitoring = root.get("monitoring").isMissing()
                 ? List.of(new WatchPhase(Duration.ofHours(4), Duration.ofMinutes(30)),

@@ -20,8 +20,10 @@ public sealed interface Command {
         DEPLOY(Deploy.class), ROLLBACK(Rollback.class), APPROVE(Approve.class), REJECT(Reject.class),
         CANCEL(Cancel.class), STATUS(Status.class), HEALTH(Health.class), HISTORY(History.class), LOCK(Lock.class),
         UNLOCK(Unlock.class),
-        MAINTENANCE(MaintenanceStart.class, MaintenanceSchedule.class, MaintenanceEnd.class, MaintenanceList.class,
+        MAINTENANCE(MaintenanceStart.class, MaintenanceSchedule.class, MaintenanceEnd.class, MaintenanceExtend.class,
                 MaintenanceCancel.class),
+        /** Typed as {@code /maintenance list}; a family of its own so that everyone may read the windows. */
+        MAINTENANCE_LIST(MaintenanceList.class),
         INCIDENT(IncidentOpen.class, IncidentAck.class, IncidentUpdate.class, IncidentSeverity.class,
                 IncidentCommander.class, IncidentResolve.class),
         AUDIT(AuditVerify.class), AUDIT_EXPORT(AuditExport.class), HELP(Help.class);
@@ -90,12 +92,17 @@ public sealed interface Command {
         public Kind kind() { return Kind.MAINTENANCE; }
     }
 
-    record MaintenanceEnd() implements Command {
+    /** Ends the named window, or the one active window when no id is given. */
+    record MaintenanceEnd(Optional<String> windowId) implements Command {
+        public Kind kind() { return Kind.MAINTENANCE; }
+    }
+
+    record MaintenanceExtend(String windowId, Duration by) implements Command {
         public Kind kind() { return Kind.MAINTENANCE; }
     }
 
     record MaintenanceList() implements Command {
-        public Kind kind() { return Kind.MAINTENANCE; }
+        public Kind kind() { return Kind.MAINTENANCE_LIST; }
     }
 
     record MaintenanceCancel(String windowId) implements Command {

@@ -77,10 +77,13 @@ public final class CommandParser {
             "/maintenance start <duration> <reason> [services:<service,…>] [env:<env>]";
     private static final String MAINTENANCE_SCHEDULE =
             "/maintenance schedule <start> <duration> <reason> [services:<service,…>] [env:<env>]";
-    private static final String MAINTENANCE_END = "/maintenance end";
+    // After a quoted reason, services and environment may also be given as words: "…" backend,frontend production.
+    private static final String MAINTENANCE_END = "/maintenance end [id]";
+    private static final String MAINTENANCE_EXTEND = "/maintenance extend <id> <duration>";
     private static final String MAINTENANCE_LIST = "/maintenance list";
     private static final String MAINTENANCE_CANCEL = "/maintenance cancel <id>";
-    private static final String MAINTENANCE_OTHERS = "/maintenance end | list | cancel <id>";
+    private static final String MAINTENANCE_OTHERS =
+            "/maintenance end [id] | extend <id> <duration> | list | cancel <id>";
     private static final String INCIDENT_OPEN = "/incident open <P0|P1|P2|P3> <title> [service:<service>]";
     private static final String INCIDENT_ACK = "/incident ack";
     private static final String INCIDENT_UPDATE = "/incident update <text>";
@@ -170,7 +173,7 @@ public final class CommandParser {
                 String service = names.service(a.required(0, "<service>"));
                 yield new Command.Unlock(service, names.environment(a.required(1, "<env>")));
             }
-            case MAINTENANCE -> maintenance(tokens, names);
+            case MAINTENANCE, MAINTENANCE_LIST -> maintenance(tokens, names);
             case INCIDENT -> incident(tokens, names);
             case AUDIT, AUDIT_EXPORT -> audit(tokens, names);
             case HELP -> {
@@ -238,22 +241,30 @@ public final class CommandParser {
                 Args a = Args.of(rest, MAINTENANCE_START, true, "services", "env");
                 Duration duration = windowDuration(a.required(0, "<duration>"));
                 a.required(1, "<reason>");
-                String reason = text("Reason", a.textFrom(1));
-                return new Command.MaintenanceStart(duration, reason, names.services(a), names.environmentOption(a));
+                Scope scope = scope(a, 1, names);
+                String reason = text("Reason", scope.reason());
+                return new Command.MaintenanceStart(duration, reason, scope.services(), scope.environment());
             }
             case "schedule" -> {
-                Args a = Args.of(rest, MAINTENANCE_SCHEDULE, true, "services", "env");
+                Args a = Args.of(relativeStart(rest), MAINTENANCE_SCHEDULE, true, "services", "env");
                 String startText = a.required(0, "<start>");
                 Duration duration = windowDuration(a.required(1, "<duration>"));
                 a.required(2, "<reason>");
                 Instant start = notInThePast(time(startText), startText);
-                String reason = text("Reason", a.textFrom(2));
-                return new Command.MaintenanceSchedule(start, duration, reason, names.services(a),
-                        names.environmentOption(a));
+                Scope scope = scope(a, 2, names);
+                String reason = text("Reason", scope.reason());
+                return new Command.MaintenanceSchedule(start, duration, reason, scope.services(), scope.environment());
             }
             case "end" -> {
-                Args.of(rest, MAINTENANCE_END, false).atMost(0);
-                return new Command.MaintenanceEnd();
+                Args a = Args.of(rest, MAINTENANCE_END, false);
+                a.atMost(1);
+                return new Command.MaintenanceEnd(a.size() == 0 ? Optional.empty() : Optional.of(windowId(a.value(0))));
+            }
+            case "extend" -> {
+                Args a = Args.of(rest, MAINTENANCE_EXTEND, false);
+                a.atMost(2);
+                String id = windowId(a.required(0, "<id>"));
+                return new Command.MaintenanceExtend(id, windowDuration(a.required(1, "<duration>")));
             }
             case "list" -> {
                 Args.of(rest, MAINTENANCE_LIST, false).atMost(0);
@@ -337,6 +348,60 @@ public final class CommandParser {
 
     // ---- values ---------------------------------------------------------------------------------
 
+    /** What a window covers: its reason, the services (empty = all) and the environment, if named. */
+    private record Scope(String reason, List<String> services, Optional<String> environment) {
+    }
+
+    /**
+     * After a quoted reason, {@code [services] [env]} may follow as words ({@code backend,frontend production},
+     * {@code all staging}, or one of them: a lone word naming an environment is the environment); an
+     * unquoted reason takes every remaining word, and then {@code services:} and {@code env:} say the rest.
+     */
+    private static Scope scope(Args a, int reasonAt, Known names) {
+        int extra = a.size() - reasonAt - 1;
+        if (extra <= 0 || !a.quoted(reasonAt)) {
+            return new Scope(a.textFrom(reasonAt), names.services(a), names.environmentOption(a));
+        }
+        a.atMost(reasonAt + 3);
+        String first = a.value(reasonAt + 1);
+        boolean loneEnvironment = extra == 1 && names.environments().contains(first)
+                && !names.services().contains(first);
+        String servicesWord = loneEnvironment ? null : first;
+        String envWord = loneEnvironment ? first : extra == 2 ? a.value(reasonAt + 2) : null;
+        if (servicesWord != null && a.option("services").isPresent()) {
+            throw new Refusal("Services given twice (" + shown(servicesWord) + " and services:" + shown(
+                    a.option("services").get()) + "): give them once.");
+        }
+        if (envWord != null && a.option("env").isPresent()) {
+            throw new Refusal("Environment given twice (" + shown(envWord) + " and env:" + shown(a.option("env").get())
+                    + "): give it once.");
+        }
+        List<String> services = servicesWord == null ? names.services(a)
+                : servicesWord.equalsIgnoreCase("all") ? List.of() : names.serviceList(servicesWord);
+        Optional<String> environment = envWord == null ? names.environmentOption(a)
+                : Optional.of(names.environment(envWord));
+        return new Scope(a.value(reasonAt), services, environment);
+    }
+
+    /**
+     * {@code tomorrow 02:00}, {@code today 14:30} and {@code in 2h} are two words as typed; they are read
+     * as one start time.
+     */
+    private static List<Token> relativeStart(List<Token> rest) {
+        if (rest.size() < 2 || rest.get(0).quoted()) {
+            return rest;
+        }
+        String first = rest.get(0).text().toLowerCase(Locale.ROOT);
+        if (!first.equals("tomorrow") && !first.equals("today") && !first.equals("in")) {
+            return rest;
+        }
+        Token second = rest.get(1);
+        List<Token> merged = new ArrayList<>();
+        merged.add(new Token(first + " " + second.text(), rest.get(0).raw() + " " + second.raw(), true, false));
+        merged.addAll(rest.subList(2, rest.size()));
+        return merged;
+    }
+
     private static String version(String text) {
         if (!Names.isTag(text)) {
             throw new Refusal("Version " + shown(text) + " is not valid: a version must be " + Names.TAG_RULE + ".");
@@ -408,6 +473,19 @@ public final class CommandParser {
             if (text.startsWith("+")) {
                 return DurationText.parse(text.substring(1)).filter(d -> !d.isZero()).map(now::plus);
             }
+            String lower = text.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("in ")) {
+                return DurationText.parse(lower.substring(3).strip()).filter(d -> !d.isZero()).map(now::plus);
+            }
+            if (lower.startsWith("tomorrow ") || lower.startsWith("today ")) {
+                Matcher day = CLOCK_TIME.matcher(lower.substring(lower.indexOf(' ') + 1).strip());
+                if (!day.matches()) {
+                    return Optional.empty();
+                }
+                LocalDate date = LocalDate.ofInstant(now, zone).plusDays(lower.startsWith("tomorrow") ? 1 : 0);
+                return Optional.of(ZonedDateTime.of(date, LocalTime.of(Integer.parseInt(day.group(1)),
+                        Integer.parseInt(day.group(2))), zone).toInstant());
+            }
             Matcher m = CLOCK_TIME.matcher(text);
             if (m.matches()) {
                 LocalTime time = LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
@@ -460,7 +538,7 @@ public final class CommandParser {
 
     private String timeRule() {
         return "2026-11-22T02:00:00Z, 2026-11-22T02:00 (" + zone.getId() + "), HH:mm such as 14:30 (the next 14:30 in "
-                + zone.getId() + ") or +30m (from now, " + DurationText.RULE + ")";
+                + zone.getId() + "), tomorrow 02:00, in 2h or +30m (from now, " + DurationText.RULE + ")";
     }
 
     // ---- names from the catalog -----------------------------------------------------------------
@@ -508,10 +586,15 @@ public final class CommandParser {
             if (list.isEmpty()) {
                 return List.of();
             }
+            return serviceList(list.get());
+        }
+
+        /** {@code backend,frontend}: known services, each once, in the order given. */
+        List<String> serviceList(String list) {
             Set<String> result = new LinkedHashSet<>();
-            for (String part : list.get().split(",", -1)) {
+            for (String part : list.split(",", -1)) {
                 if (part.isBlank()) {
-                    throw new Refusal("Services " + shown(list.get())
+                    throw new Refusal("Services " + shown(list)
                             + " has an empty entry: separate names by single commas, e.g. services:"
                             + String.join(",", services.stream().limit(2).toList()) + ".");
                 }
@@ -589,6 +672,10 @@ public final class CommandParser {
 
         int size() {
             return positional.size();
+        }
+
+        boolean quoted(int index) {
+            return positional.get(index).quoted();
         }
 
         String value(int index) {
@@ -810,8 +897,9 @@ public final class CommandParser {
     private static Map<String, Command.Kind> commands() {
         Map<String, Command.Kind> commands = new LinkedHashMap<>();
         for (Command.Kind kind : Command.Kind.values()) {
-            // /audit export is typed as a subcommand of /audit; it is a family of its own only for roles.
-            if (kind != Command.Kind.AUDIT_EXPORT) {
+            // /audit export and /maintenance list are typed as subcommands; they are families of their own
+            // only for roles.
+            if (kind != Command.Kind.AUDIT_EXPORT && kind != Command.Kind.MAINTENANCE_LIST) {
                 commands.put(kind.name().toLowerCase(Locale.ROOT), kind);
             }
         }
@@ -834,6 +922,7 @@ public final class CommandParser {
         usages.put(Command.Kind.INCIDENT, lines(INCIDENT_OPEN, INCIDENT_OTHERS));
         usages.put(Command.Kind.AUDIT, AUDIT_VERIFY);
         usages.put(Command.Kind.AUDIT_EXPORT, AUDIT_EXPORT);
+        usages.put(Command.Kind.MAINTENANCE_LIST, MAINTENANCE_LIST);
         usages.put(Command.Kind.HELP, HELP);
         return usages;
     }

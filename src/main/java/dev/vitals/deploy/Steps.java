@@ -51,10 +51,13 @@ class Steps {
     private final Catalog catalog;
     private final Clock clock;
     private final RunJournal journal;
+    private final java.time.format.DateTimeFormatter times;
 
     Steps(ContainerRuntime runtime, TrafficSwitch traffic, MaintenanceWindows windows, DeploymentStore store,
-          Catalog catalog, Clock clock, RunJournal journal) {
+          Catalog catalog, Clock clock, RunJournal journal,
+          @org.springframework.beans.factory.annotation.Value("${vitals.zone:UTC}") java.time.ZoneId zone) {
         this.journal = journal;
+        this.times = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").withZone(zone);
         this.runtime = runtime;
         this.traffic = traffic;
         this.windows = windows;
@@ -152,9 +155,14 @@ class Steps {
                             + " only inside a maintenance window"
                             : d.risk().word() + "-risk deployments to " + d.environment() + " run only inside a"
                             + " maintenance window";
+                    Optional<MaintenanceWindows.Upcoming> next = windows.next(d.environment(), d.service(),
+                            clock.instant());
                     return new StepOutcome.Failed(why + ", and none is active for " + d.service() + " in "
-                            + d.environment() + ". Start one with /maintenance start <duration> <reason>, then deploy"
-                            + " again.");
+                            + d.environment() + ". " + next.map(n -> "The next one, " + n.id() + ", runs "
+                            + times.format(n.start()) + " – " + times.format(n.end()) + ": deploy again with at:"
+                            + inside(n) + " (a time inside it), or once it has started.")
+                            .orElse("None is scheduled: start one with /maintenance start <duration> <reason>"
+                                    + " (or plan one with /maintenance schedule), then deploy again."));
                 }
                 runtime.ensureNetwork(run.env.engine(), run.env.network());
                 return new StepOutcome.Succeeded("engine " + engineVersion + " answers; " + d.image() + " is "
@@ -176,6 +184,11 @@ class Steps {
                         "only Vitals' containers answer as " + run.service.name() + " on " + run.env.network()));
             }
         };
+    }
+
+    /** A start time inside the window, as {@code at:} reads it (ISO, UTC). */
+    private static String inside(MaintenanceWindows.Upcoming n) {
+        return n.start().plusSeconds(60).truncatedTo(ChronoUnit.MINUTES).toString();
     }
 
     private Optional<StepOutcome> refuseUnmanagedAliasHolders(Run run) {

@@ -43,7 +43,7 @@ class CatalogLoaderTest {
         assertThat(c.services().get("frontend").strategy()).isEqualTo(Strategy.ROLLING);
         assertThat(c.services().get("frontend").replicas()).isEqualTo(2);
         assertThat(c.user("alice").orElseThrow().roles()).contains("deployer");
-        assertThat(c.user("bob").orElseThrow().roles()).contains("deployer", "approver", "devops-lead");
+        assertThat(c.user("bob").orElseThrow().roles()).contains("deployer", "approver", "devops-lead", "maintainer");
         assertThat(c.user("carol").orElseThrow().roles()).contains("clinical-approver");
         assertThat(c.user("dave").orElseThrow().roles()).containsExactly("viewer");
         assertThat(c.user("erin").orElseThrow().roles()).contains("incident-commander", "admin");
@@ -70,6 +70,7 @@ class CatalogLoaderTest {
         assertThat(c.defaults().requestExpiry()).isEqualTo(Duration.ofHours(24));
         assertThat(c.deploy().hotStandby()).isEqualTo(Duration.ofMinutes(15));
         assertThat(c.maintenance().reminders()).containsExactly(Duration.ofMinutes(30));
+        assertThat(c.maintenance().maxDuration()).isEqualTo(Duration.ofHours(12));
         assertThat(c.monitoring()).containsExactly(
                 new Catalog.WatchPhase(Duration.ofHours(4), Duration.ofMinutes(30)),
                 new Catalog.WatchPhase(Duration.ofHours(12), Duration.ofHours(1)),

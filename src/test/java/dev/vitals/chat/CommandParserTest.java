@@ -617,6 +617,23 @@ class CommandParserTest {
         }
 
         @Test
+        void readsServicesAndEnvironmentAsWordsAfterAQuotedReason() {
+            assertThat(parsed("/maintenance start 20m \"DB upgrade\" backend,frontend production"))
+                    .isEqualTo(new Command.MaintenanceStart(Duration.ofMinutes(20), "DB upgrade",
+                            List.of("backend", "frontend"), Optional.of("production")));
+            assertThat(parsed("/maintenance start 20m \"DB upgrade\" staging")).isEqualTo(new Command.MaintenanceStart(
+                    Duration.ofMinutes(20), "DB upgrade", List.of(), Optional.of("staging")));
+            assertThat(parsed("/maintenance start 20m \"DB upgrade\" all staging")).isEqualTo(
+                    new Command.MaintenanceStart(Duration.ofMinutes(20), "DB upgrade", List.of(), Optional.of("staging")));
+            assertThat(((Command.MaintenanceSchedule) parsed("/maintenance schedule 02:00 2h \"kernel patch\" backend"))
+                    .services()).containsExactly("backend");
+            assertThat(refusal("/maintenance start 20m \"DB upgrade\" db production"))
+                    .isEqualTo("Unknown service 'db'. Known services: backend, frontend.");
+            assertThat(refusal("/maintenance start 20m \"DB upgrade\" backend staging env:production"))
+                    .contains("Environment given twice");
+        }
+
+        @Test
         void dropsRepeatedServices() {
             Command.MaintenanceStart command =
                     (Command.MaintenanceStart) parsed("/maintenance start 1h x services:backend,backend");
@@ -683,6 +700,19 @@ class CommandParserTest {
         }
 
         @Test
+        void parsesMaintenanceScheduleTomorrowAndInRelativeForms() {
+            Command.MaintenanceSchedule tomorrow =
+                    (Command.MaintenanceSchedule) parsed("/maintenance schedule tomorrow 02:00 2h kernel patch");
+            Command.MaintenanceSchedule in =
+                    (Command.MaintenanceSchedule) parsed("/maintenance schedule in 2h 30m kernel patch");
+            assertThat(tomorrow.start()).isEqualTo(java.time.ZonedDateTime.ofInstant(NOW, ZONE).toLocalDate()
+                    .plusDays(1).atTime(2, 0).atZone(ZONE).toInstant());
+            assertThat(tomorrow.reason()).isEqualTo("kernel patch");
+            assertThat(in.start()).isEqualTo(NOW.plus(Duration.ofHours(2)));
+            assertThat(in.duration()).isEqualTo(Duration.ofMinutes(30));
+        }
+
+        @Test
         void refusesScheduleInThePast() {
             assertThat(refusal("/maintenance schedule 2026-11-01T02:00:00Z 2h patch")).contains("is in the past");
         }
@@ -695,7 +725,10 @@ class CommandParserTest {
 
         @Test
         void parsesMaintenanceEndListAndCancel() {
-            assertThat(parsed("/maintenance end")).isEqualTo(new Command.MaintenanceEnd());
+            assertThat(parsed("/maintenance end")).isEqualTo(new Command.MaintenanceEnd(Optional.empty()));
+            assertThat(parsed("/maintenance end M-2")).isEqualTo(new Command.MaintenanceEnd(Optional.of("M-2")));
+            assertThat(parsed("/maintenance extend m-2 30m"))
+                    .isEqualTo(new Command.MaintenanceExtend("M-2", Duration.ofMinutes(30)));
             assertThat(parsed("/maintenance list")).isEqualTo(new Command.MaintenanceList());
             assertThat(parsed("/maintenance cancel m-4")).isEqualTo(new Command.MaintenanceCancel("M-4"));
         }
@@ -948,7 +981,7 @@ class CommandParserTest {
             assertThat(CommandParser.usage(Command.Kind.MAINTENANCE).lines()).containsExactly(
                     "/maintenance start <duration> <reason> [services:<service,…>] [env:<env>]",
                     "/maintenance schedule <start> <duration> <reason> [services:<service,…>] [env:<env>]",
-                    "/maintenance end | list | cancel <id>");
+                    "/maintenance end [id] | extend <id> <duration> | list | cancel <id>");
         }
     }
 }

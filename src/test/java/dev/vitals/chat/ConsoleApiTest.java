@@ -44,7 +44,10 @@ class ConsoleApiTest extends VitalsIntegrationTest {
         assertThat(forDave).contains("/status").doesNotContain("/deploy").doesNotContain("/lock");
         assertThat(forBob).contains("/status").contains("/deploy").contains("/approve").contains("/lock");
         // and nothing this version cannot do yet
-        assertThat(console.ask("erin", "deploys", "/help")).contains("/audit").doesNotContain("/maintenance");
+        assertThat(console.ask("erin", "deploys", "/help")).contains("/audit").contains("/maintenance")
+                .doesNotContain("/incident");
+        assertThat(forBob).contains("/maintenance");
+        assertThat(forDave).contains("/maintenance list").doesNotContain("/maintenance start");
     }
 
     @Test
