@@ -48,7 +48,16 @@ public interface ContainerRuntime {
      * Every container attached to the network, running or not, whoever made it (also containers without
      * Vitals' labels); empty when the network does not exist.
      */
-    List<ContainerInfo> attachedTo(EngineEndpoint engine, String network);
+    default List<ContainerInfo> attachedTo(EngineEndpoint engine, String network) {
+        return attachedTo(engine, network, Map.of());
+    }
+
+    /**
+     * As {@link #attachedTo(EngineEndpoint, String)}, leaving out the containers that carry all of
+     * {@code except}'s labels (none when it is empty): a preflight need not look at every container of
+     * the service itself on a busy network, only at the others.
+     */
+    List<ContainerInfo> attachedTo(EngineEndpoint engine, String network, Map<String, String> except);
 
     /** The container's current state, or empty when it no longer exists. */
     Optional<ContainerInfo> inspect(EngineEndpoint engine, String containerId);

@@ -58,6 +58,9 @@ class DeploymentLifecycle {
      * own row, so no other deployment's lock is ever deleted.
      */
     Start start(Deployment d, String actor) {
+        // The deployment's row first, then the lock: the scheduler claims rows the same way (and skips one
+        // held here), so a request starting its own deployment and the scheduler never wait on each other.
+        store.findForUpdate(d.id());
         if (!store.lock(d.service(), d.environment(), d.id(), clock.instant())) {
             return new Start.LockHeld(store.lockHolder(d.service(), d.environment()).orElse("another deployment"));
         }

@@ -192,7 +192,9 @@ class Steps {
     }
 
     private Optional<StepOutcome> refuseUnmanagedAliasHolders(Run run) {
-        return LiveVersions.unmanagedRefusal(runtime.attachedTo(run.env.engine(), run.env.network()), run.env,
+        Map<String, String> ours = Map.of(Labels.MANAGED, "true", Labels.SERVICE, run.service.name(),
+                Labels.ENVIRONMENT, run.env.name());
+        return LiveVersions.unmanagedRefusal(runtime.attachedTo(run.env.engine(), run.env.network(), ours), run.env,
                 run.service, run.deployment).map(StepOutcome.Failed::new);
     }
 

@@ -363,7 +363,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     @Override
-    public List<ContainerInfo> attachedTo(EngineEndpoint engine, String network) {
+    public List<ContainerInfo> attachedTo(EngineEndpoint engine, String network, Map<String, String> except) {
         if (!engineCall(engine, "look up network " + network, () -> networkExists(engine, network))) {
             return List.of();
         }
@@ -371,6 +371,11 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
                 () -> client(engine).listContainersCmd().withShowAll(true).withNetworkFilter(List.of(network)).exec());
         var result = new ArrayList<ContainerInfo>();
         for (var container : listed) {
+            Map<String, String> labels = container.getLabels() == null ? Map.of() : container.getLabels();
+            if (!except.isEmpty() && labels.entrySet().containsAll(except.entrySet())) {
+                continue;
+            }
+            // aliases are only in the inspect answer
             inspect(engine, container.getId()).filter(c -> c.aliases().containsKey(network)).ifPresent(result::add);
         }
         return result;

@@ -50,7 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KilledAtEveryStepTest {
     private static final boolean FULL = Boolean.getBoolean("vitals.faults.full");
     private static final String ENV = TestCatalog.RUN + "-killed";
-    private static final int PARALLEL_SETUPS = 6;
+    private static final int PARALLEL_SETUPS = 4;
     private static final int QUICK_DEPLOYS = 20;
 
     enum Pipeline { BLUE_GREEN_DEPLOY, ROLLING_DEPLOY, SWITCH_BACK_ROLLBACK, RESTART_KEPT_ROLLBACK }
@@ -173,7 +173,7 @@ class KilledAtEveryStepTest {
                         image: vitals-demo/backend
                     """);
             y.append("""
-                        health: {interval: 2s, timeout: 10s, retries: 5, gate-timeout: 120s}
+                        health: {interval: 3s, timeout: 10s, retries: 5, gate-timeout: 120s}
                     """);
             if (t.pipeline() == Pipeline.BLUE_GREEN_DEPLOY || t.pipeline() == Pipeline.ROLLING_DEPLOY) {
                 y.append(hooks);
