@@ -38,6 +38,10 @@ class DiscordChatPlatform implements ChatPlatform {
     private final DiscordStore store;
     /** The latest interaction per person and place, so a private answer can be an ephemeral one. */
     private final Map<String, Hook> hooks = new ConcurrentHashMap<>();
+    /** message id → the latest replacement not yet sent (or sent, while its request is in flight). */
+    private final Map<String, PendingEdit> pendingEdits = new java.util.HashMap<>();
+    private final java.util.concurrent.ExecutorService editors = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DiscordChatPlatform.class);
 
     private record Hook(InteractionHook hook, Instant at) {
     }
@@ -53,13 +57,53 @@ class DiscordChatPlatform implements ChatPlatform {
         return new MessageRef(send(target, message), channel, null);
     }
 
+    /**
+     * Edits are coalesced per message: only the latest replacement waiting for a message is sent, after
+     * the one in flight, so a busy card never queues stale edits behind Discord's per-channel limit (and
+     * a slow channel never holds up the caller).
+     */
     @Override
     public void edit(MessageRef message, Message replacement) {
-        GuildMessageChannel target = gateway.where(message.channel(), message.thread());
-        MessageEditData data = DiscordMessages.edit(replacement);
-        target.editMessageById(message.id(), data).complete();
+        boolean start;
+        synchronized (pendingEdits) {
+            start = !pendingEdits.containsKey(message.id());
+            pendingEdits.put(message.id(), new PendingEdit(message, replacement));
+        }
         if (!DiscordMessages.open(replacement)) {
             store.cardClosed(message.id());
+        }
+        if (start) {
+            editors.submit(() -> sendEdits(message.id()));
+        }
+    }
+
+    private void sendEdits(String messageId) {
+        while (true) {
+            PendingEdit next;
+            synchronized (pendingEdits) {
+                next = pendingEdits.get(messageId);
+                if (next == null || next.sent()) {
+                    pendingEdits.remove(messageId);
+                    return;
+                }
+                pendingEdits.put(messageId, next.asSent());
+            }
+            try {
+                GuildMessageChannel target = gateway.where(next.ref().channel(), next.ref().thread());
+                target.editMessageById(messageId, DiscordMessages.edit(next.message())).complete();
+            } catch (RuntimeException e) {
+                log.warn("Could not edit message {}: {}", messageId, e.getMessage());
+            }
+        }
+    }
+
+    private record PendingEdit(MessageRef ref, Message message, boolean sent) {
+        PendingEdit(MessageRef ref, Message message) {
+            this(ref, message, false);
+        }
+
+        PendingEdit asSent() {
+            return new PendingEdit(ref, message, true);
         }
     }
 

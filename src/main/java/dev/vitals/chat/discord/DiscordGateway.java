@@ -5,6 +5,7 @@ import dev.vitals.leadership.BecameActive;
 import dev.vitals.leadership.Leadership;
 import dev.vitals.leadership.LostLeadership;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,6 +69,8 @@ class DiscordGateway implements DisposableBean {
 
     DiscordGateway(DiscordSettings settings, Catalog catalog, Leadership leadership,
                    ObjectProvider<DiscordListener> listener) {
+        // Registered here too, whatever the property's source: the token is redacted from every log line.
+        dev.vitals.secrets.Secrets.register(settings.token());
         this.settings = settings;
         this.catalog = catalog;
         this.leadership = leadership;
@@ -130,18 +133,32 @@ class DiscordGateway implements DisposableBean {
         }
     }
 
-    /** The connected client, once its guild is loaded; fails when this Vitals is not the active one. */
+    /**
+     * The client, once its guild is loaded. REST works while the gateway reconnects, so once the guild
+     * is known this never waits; before that it waits a bounded time, and fails when this Vitals is not
+     * the active one (or is stopping).
+     */
     JDA jda() {
-        JDA current = jda;
-        if (current == null) {
-            throw new IllegalStateException("Vitals is not connected to Discord (this process is "
-                    + leadership.role().word() + ")");
-        }
-        try {
-            return current.awaitReady();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for Discord", e);
+        Instant until = Instant.now().plus(READY_TIMEOUT);
+        while (true) {
+            JDA current = jda;
+            if (current == null || closed) {
+                throw new IllegalStateException("Vitals is not connected to Discord (this process is "
+                        + (closed ? "stopping" : leadership.role().word()) + ")");
+            }
+            if (current.getGuildById(settings.guild()) != null || current.getStatus() == JDA.Status.CONNECTED) {
+                return current;
+            }
+            if (Instant.now().isAfter(until)) {
+                throw new IllegalStateException("Discord did not become ready within " + READY_TIMEOUT.toSeconds()
+                        + " s (gateway status " + current.getStatus() + ")");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Discord", e);
+            }
         }
     }
 

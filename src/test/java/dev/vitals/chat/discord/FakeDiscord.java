@@ -93,6 +93,8 @@ public final class FakeDiscord implements AutoCloseable {
         public final List<String> files = new CopyOnWriteArrayList<>();
         public final Map<String, Set<String>> reactions = new ConcurrentHashMap<>();
         public final List<Instant> edits = new CopyOnWriteArrayList<>();
+        /** Every version of the message as readers saw it, with when it appeared. */
+        public final List<Map.Entry<Instant, String>> history = new CopyOnWriteArrayList<>();
         public final boolean ephemeral;
         public final String author;
 
@@ -102,6 +104,15 @@ public final class FakeDiscord implements AutoCloseable {
             this.body = body;
             this.ephemeral = ephemeral;
             this.author = author;
+        }
+
+        void seen() {
+            history.add(Map.entry(Instant.now(), text()));
+        }
+
+        /** When a version of the message containing {@code text} first appeared, if ever. */
+        public java.util.Optional<Instant> firstShowing(String text) {
+            return history.stream().filter(e -> e.getValue().contains(text)).map(Map.Entry::getKey).findFirst();
         }
 
         public String content() {
@@ -336,6 +347,10 @@ public final class FakeDiscord implements AutoCloseable {
         d.put("token", i.token);
         d.put("version", 1);
         d.put("guild_id", guildId);
+        ObjectNode guild = d.putObject("guild");
+        guild.put("id", guildId);
+        guild.put("locale", "en-US");
+        guild.putArray("features");
         d.put("channel_id", channelId);
         ObjectNode channel = d.putObject("channel");
         channel.put("id", channelId);
@@ -731,6 +746,7 @@ public final class FakeDiscord implements AutoCloseable {
                     } else {
                         i.original.body = merged(i.original, body.json());
                         i.original.edits.add(Instant.now());
+                        i.original.seen();
                     }
                     return Answer.of(200, i.original.body);
                 }
@@ -799,6 +815,7 @@ public final class FakeDiscord implements AutoCloseable {
                     }
                     msg.body = merged(msg, body.json());
                     msg.edits.add(Instant.now());
+                    msg.seen();
                     return Answer.of(200, msg.body);
                 });
             }
@@ -1045,6 +1062,7 @@ public final class FakeDiscord implements AutoCloseable {
         Msg msg = new Msg(id, channelId, b, ephemeral, author);
         parsed.files().forEach(f -> msg.files.add(f.substring(0, f.lastIndexOf(':'))));
         msg.notified.addAll(notified(b, allowed));
+        msg.seen();
         messages.put(id, msg);
         return msg;
     }
