@@ -1038,6 +1038,7 @@ public final class FakeDiscord implements AutoCloseable {
         if (!b.has("embeds")) {
             b.putArray("embeds");
         }
+        rich(b);
         if (!b.has("components")) {
             b.putArray("components");
         }
@@ -1083,7 +1084,17 @@ public final class FakeDiscord implements AutoCloseable {
             }
         }
         b.put("edited_timestamp", Instant.now().toString());
+        rich(b);
         return b;
+    }
+
+    /** Discord answers every embed a bot sent with its type. */
+    private static void rich(ObjectNode b) {
+        for (JsonNode e : b.path("embeds")) {
+            if (e instanceof ObjectNode o && !o.has("type")) {
+                o.put("type", "rich");
+            }
+        }
     }
 
     private static final Pattern MENTION = Pattern.compile("@(everyone|here)|<@!?(\\d+)>|<@&(\\d+)>");
