@@ -38,8 +38,10 @@ class DiscordChatPlatform implements ChatPlatform {
     private final DiscordStore store;
     /** The latest interaction per person and place, so a private answer can be an ephemeral one. */
     private final Map<String, Hook> hooks = new ConcurrentHashMap<>();
-    /** message id → the latest replacement not yet sent (or sent, while its request is in flight). */
-    private final Map<String, PendingEdit> pendingEdits = new java.util.HashMap<>();
+    /** Edits waiting, per channel (or thread). */
+    private final Map<String, ChannelEdits> pendingEdits = new ConcurrentHashMap<>();
+    /** Discord limits edits of messages older than an hour; a few minutes' margin. */
+    static final Duration EDITABLE_FOR = Duration.ofMinutes(55);
     private final java.util.concurrent.ExecutorService editors = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DiscordChatPlatform.class);
 
@@ -58,53 +60,72 @@ class DiscordChatPlatform implements ChatPlatform {
     }
 
     /**
-     * Edits are coalesced per message: only the latest replacement waiting for a message is sent, after
-     * the one in flight, so a busy card never queues stale edits behind Discord's per-channel limit (and
-     * a slow channel never holds up the caller).
+     * Edits are coalesced per message and sent one at a time per channel: only the latest replacement
+     * of a message is sent, and a card's final status goes before updates of cards still moving. So a
+     * busy channel never queues stale edits behind Discord's per-channel limit, the caller never waits
+     * for it, and a new card (a post) waits behind at most one edit.
      */
     @Override
     public void edit(MessageRef message, Message replacement) {
-        boolean start;
-        synchronized (pendingEdits) {
-            start = !pendingEdits.containsKey(message.id());
-            pendingEdits.put(message.id(), new PendingEdit(message, replacement));
-        }
         if (!DiscordMessages.open(replacement)) {
             store.cardClosed(message.id());
         }
+        String channel = message.thread() != null ? message.thread() : message.channel();
+        ChannelEdits edits = pendingEdits.computeIfAbsent(channel, c -> new ChannelEdits());
+        boolean start;
+        synchronized (edits) {
+            edits.pending.put(message.id(), new PendingEdit(message, replacement));
+            start = !edits.running;
+            edits.running = true;
+        }
         if (start) {
-            editors.submit(() -> sendEdits(message.id()));
+            editors.submit(() -> sendEdits(edits));
         }
     }
 
-    private void sendEdits(String messageId) {
+    private static final class ChannelEdits {
+        /** message id → its latest replacement, oldest request first. */
+        final java.util.LinkedHashMap<String, PendingEdit> pending = new java.util.LinkedHashMap<>();
+        boolean running;
+    }
+
+    private record PendingEdit(MessageRef ref, Message message) {
+    }
+
+    private void sendEdits(ChannelEdits edits) {
         while (true) {
             PendingEdit next;
-            synchronized (pendingEdits) {
-                next = pendingEdits.get(messageId);
-                if (next == null || next.sent()) {
-                    pendingEdits.remove(messageId);
+            synchronized (edits) {
+                next = edits.pending.values().stream().filter(e -> !DiscordMessages.open(e.message())).findFirst()
+                        .orElse(edits.pending.isEmpty() ? null : edits.pending.values().iterator().next());
+                if (next == null) {
+                    edits.running = false;
                     return;
                 }
-                pendingEdits.put(messageId, next.asSent());
+                edits.pending.remove(next.ref().id());
             }
             try {
-                GuildMessageChannel target = gateway.where(next.ref().channel(), next.ref().thread());
-                target.editMessageById(messageId, DiscordMessages.edit(next.message())).complete();
+                sendEdit(next.ref(), next.message());
             } catch (RuntimeException e) {
-                log.warn("Could not edit message {}: {}", messageId, e.getMessage());
+                log.warn("Could not edit message {}: {}", next.ref().id(), e.getMessage());
             }
         }
     }
 
-    private record PendingEdit(MessageRef ref, Message message, boolean sent) {
-        PendingEdit(MessageRef ref, Message message) {
-            this(ref, message, false);
+    /**
+     * Discord caps edits of messages older than an hour: a long-lived message (a card whose deployment
+     * is watched for hours) gets a fresh status message instead — in the card's thread if it has one.
+     */
+    private void sendEdit(MessageRef ref, Message message) {
+        Instant created = net.dv8tion.jda.api.utils.TimeUtil.getTimeCreated(Long.parseUnsignedLong(ref.id())).toInstant();
+        GuildMessageChannel target = gateway.where(ref.channel(), ref.thread());
+        if (Duration.between(created, Instant.now()).compareTo(EDITABLE_FOR) > 0) {
+            GuildMessageChannel fresh = ref.thread() == null && gateway.guild().getThreadChannelById(ref.id()) != null
+                    ? gateway.thread(ref.id()) : target;
+            send(fresh, message);
+            return;
         }
-
-        PendingEdit asSent() {
-            return new PendingEdit(ref, message, true);
-        }
+        target.editMessageById(ref.id(), DiscordMessages.edit(message)).complete();
     }
 
     @Override

@@ -105,7 +105,9 @@ class DiscordEndToEndTest extends VitalsIntegrationTest {
         assertThat(card.embeds().get(0).path("color").asInt()).isEqualTo(0x2E7D32);
         assertThat(discord.hasThread(card.id)).isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> threadText(card.id).contains(id + " is SUCCEEDED"));
-        assertThat(threadText(card.id)).contains("▶ preflight");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threadText(card.id))
+                .as("posts to the thread: %s", discord.requests("POST", "channels/" + card.id + "/messages"))
+                .contains("▶ preflight"));
         List<ContainerInfo> live = runtime.containers(catalog.environments().get(env).engine(),
                 Map.of(Labels.ENVIRONMENT, env, Labels.SERVICE, "backend"));
         assertThat(live).anyMatch(c -> c.running() && "v1.4".equals(c.labels().get(Labels.VERSION)));
@@ -231,6 +233,39 @@ class DiscordEndToEndTest extends VitalsIntegrationTest {
 
     @Test
     @Order(8)
+    void anIntendedOnCallPingNotifiesThatRoleAndNobodyElse() {
+        awaitConnected();
+        String onCall = "<@&" + discord.roleId("Approvers") + ">";
+
+        chat.post("incidents", Message.text(onCall + " P1 opened on backend; @everyone <@" + alice.id() + "> said so")
+                .withIntendedMention(onCall));
+
+        FakeDiscord.Msg paged = discord.messagesIn("incidents").getLast();
+        assertThat(paged.notified).containsExactly(onCall);
+    }
+
+    @Test
+    @Order(9)
+    void aMemberGivenTheApproverRoleOnDiscordMayApproveAtOnce() {
+        String env = TestCatalog.productionEnvironment();
+        awaitConnected();
+        String id = deploymentIn(discord.slash(alice, "deploys", "deploy", null,
+                Map.of("service", "backend", "version", "v1.3", "env", env)));
+        FakeDiscord.Msg card = card(id);
+        await().atMost(Duration.ofSeconds(30)).until(() -> card.reactions.getOrDefault("✅", java.util.Set.of())
+                .contains(discord.botId));
+
+        FakeDiscord.Member promoted = discord.changeRoles(dave, "Approvers");
+        discord.react(promoted, card, "✅");
+
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                deployments.find(id).orElseThrow().status() != DeploymentStatus.PENDING_APPROVAL);
+        assertThat(deployments.find(id).orElseThrow().status()).isNotIn(DeploymentStatus.REJECTED,
+                DeploymentStatus.CANCELLED, DeploymentStatus.EXPIRED);
+    }
+
+    @Test
+    @Order(10)
     void twentyConcurrentDeploymentsCauseNoRateLimitAndEveryFinalStatusReachesItsCard() {
         List<String> envs = IntStream.range(0, 20).mapToObj(i -> TestCatalog.stagingEnvironment()).toList();
         awaitConnected();
@@ -258,7 +293,7 @@ class DiscordEndToEndTest extends VitalsIntegrationTest {
     }
 
     @Test
-    @Order(9)
+    @Order(99)
     void theTokenAppearsInNoLogLineAndNothingSaidAndDiscordSawNoViolation(CapturedOutput output) {
         assertThat(output.getAll()).doesNotContain(TOKEN);
         assertThat(discord.everythingSaid()).doesNotContain(TOKEN);
