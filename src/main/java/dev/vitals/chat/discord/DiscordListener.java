@@ -210,13 +210,17 @@ class DiscordListener extends ListenerAdapter {
         return gateway.catalogName(channelId).map(name -> new Origin(name, null));
     }
 
+    /** Answered off the gateway thread (versions come from the engine), well within Discord's 3 s. */
     @Override
     public void onCommandAutoCompleteInteraction(CommandAutoCompleteInteractionEvent event) {
+        commands.submit(() -> event.replyChoices(choices(event)).queue(ok -> { }, failed -> { }));
+    }
+
+    private List<Command.Choice> choices(CommandAutoCompleteInteractionEvent event) {
         String focused = event.getFocusedOption().getName();
         String typed = event.getFocusedOption().getValue().toLowerCase(Locale.ROOT);
-        List<Command.Choice> choices;
         try {
-            choices = switch (focused) {
+            return switch (focused) {
                 case "service" -> names(catalog.services().keySet().stream(), typed);
                 case "env" -> names(catalog.environments().keySet().stream(), typed);
                 case "version", "to" -> {
@@ -234,9 +238,8 @@ class DiscordListener extends ListenerAdapter {
             };
         } catch (RuntimeException e) {
             log.warn("Autocomplete of {} failed: {}", focused, e.getMessage());
-            choices = List.of();
+            return List.of();
         }
-        event.replyChoices(choices).queue(ok -> { }, failed -> { });
     }
 
     private static List<Command.Choice> names(Stream<String> names, String typed) {

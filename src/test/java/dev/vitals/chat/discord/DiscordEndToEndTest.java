@@ -245,6 +245,18 @@ class DiscordEndToEndTest extends VitalsIntegrationTest {
     }
 
     @Test
+    @Order(8)
+    void aPrivateAnswerWithoutAnInteractionIsADirectMessageNeverAPost() {
+        awaitConnected();
+        int inChannel = discord.messagesIn("announcements").size();
+
+        chat.postPrivately(new dev.vitals.chat.Origin("announcements", null), "dave", Message.text("for dave only"));
+
+        assertThat(discord.directMessagesTo(dave)).extracting(FakeDiscord.Msg::content).containsExactly("for dave only");
+        assertThat(discord.messagesIn("announcements")).hasSize(inChannel);
+    }
+
+    @Test
     @Order(9)
     void aMemberGivenTheApproverRoleOnDiscordMayApproveAtOnce() {
         String env = TestCatalog.productionEnvironment();

@@ -68,6 +68,8 @@ public final class FakeDiscord implements AutoCloseable {
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final Map<String, Msg> messages = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> threads = new ConcurrentHashMap<>();
+    /** direct-message channel id → the member it is with */
+    private final Map<String, String> directChannels = new ConcurrentHashMap<>();
     private final Map<String, Interaction> interactions = new ConcurrentHashMap<>();
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
     private volatile JsonNode commands;
@@ -262,6 +264,12 @@ public final class FakeDiscord implements AutoCloseable {
 
     public Msg message(String id) {
         return messages.get(id);
+    }
+
+    /** Direct messages the bot sent to a member. */
+    public List<Msg> directMessagesTo(Member member) {
+        return messages.values().stream().filter(m -> member.id().equals(directChannels.get(m.channelId)))
+                .sorted(java.util.Comparator.comparing(m -> Long.parseLong(m.id))).toList();
     }
 
     public boolean hasThread(String id) {
@@ -704,6 +712,25 @@ public final class FakeDiscord implements AutoCloseable {
         if (method.equals("GET") && path.equals("users/@me")) {
             return Answer.of(200, user(botId, "vitals", true));
         }
+        if (method.equals("POST") && path.equals("users/@me/channels")) {
+            String recipient = body.json().path("recipient_id").asString();
+            Member member = members.get(recipient);
+            if (member == null) {
+                return Answer.of(400, "{\"message\":\"Unknown User\",\"code\":10013}");
+            }
+            String id = directChannels.entrySet().stream().filter(e -> e.getValue().equals(recipient))
+                    .map(Map.Entry::getKey).findFirst().orElseGet(() -> {
+                        String dm = snowflake();
+                        directChannels.put(dm, recipient);
+                        return dm;
+                    });
+            ObjectNode dm = json.createObjectNode();
+            dm.put("id", id);
+            dm.put("type", 1);
+            dm.putNull("last_message_id");
+            dm.putArray("recipients").add(user(member.id(), member.name(), false));
+            return Answer.of(200, dm);
+        }
         if ((m = COMMANDS.matcher(path)).matches()) {
             if (method.equals("PUT")) {
                 ArrayNode registered = json.createArrayNode();
@@ -822,7 +849,8 @@ public final class FakeDiscord implements AutoCloseable {
         }
         if ((m = CHANNEL_MESSAGES.matcher(path)).matches() && method.equals("POST")) {
             String channelId = m.group(1);
-            if (!channels.containsValue(channelId) && !threads.containsKey(channelId)) {
+            if (!channels.containsValue(channelId) && !threads.containsKey(channelId)
+                    && !directChannels.containsKey(channelId)) {
                 return Answer.of(404, "{\"message\":\"Unknown Channel\",\"code\":10003}");
             }
             return limited(channelId, () -> {
