@@ -426,6 +426,12 @@ public final class FakeDiscord implements AutoCloseable {
         gatewayDown = false;
     }
 
+    /** Gateway connections that identified (and are still open). */
+    public int sessions() {
+        return (int) gateway.getConnections().stream().filter(ws -> Boolean.TRUE.equals(ws.getAttachment())
+                && ws.isOpen()).count();
+    }
+
     public boolean connected() {
         return gateway.getConnections().stream().anyMatch(ws -> Boolean.TRUE.equals(ws.getAttachment()));
     }
