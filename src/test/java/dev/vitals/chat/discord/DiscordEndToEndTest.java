@@ -305,6 +305,21 @@ class DiscordEndToEndTest extends VitalsIntegrationTest {
     }
 
     @Test
+    @Order(11)
+    void autocompleteOffersOpenDeploymentsBeforeFinishedOnes() {
+        awaitConnected();
+
+        FakeDiscord.Interaction completing = discord.autocomplete(bob, "deploys", "approve",
+                orderedMap("deployment", "D-"), "deployment");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> completing.callbackType == 8);
+        List<Boolean> open = choiceValues(completing).stream()
+                .map(id -> !deployments.find(id).orElseThrow().status().terminal()).toList();
+        assertThat(open).contains(true, false);
+        assertThat(open.indexOf(false)).isGreaterThan(open.lastIndexOf(true));
+    }
+
+    @Test
     @Order(99)
     void theTokenAppearsInNoLogLineAndNothingSaidAndDiscordSawNoViolation(CapturedOutput output) {
         assertThat(output.getAll()).doesNotContain(TOKEN);
