@@ -34,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -43,6 +44,7 @@ import tools.jackson.databind.JsonNode;
  * Discord (which enforces Discord's rules), the real Docker engine and an embedded PostgreSQL.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DiscordEndToEndTest extends VitalsIntegrationTest {
     static final String TOKEN = "MTA-fake-bot-token." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
@@ -68,6 +70,9 @@ class DiscordEndToEndTest extends VitalsIntegrationTest {
         registry.add("vitals.discord.roles.approver[0]", () -> "Approvers");
         registry.add("vitals.discord.roles.devops-lead[0]", () -> discord.roleId("DevOps Leads"));
         registry.add("vitals.discord.roles.clinical-approver[0]", () -> "Clinical");
+        // A context of its own beside the shared one, so an embedded PostgreSQL of its own too.
+        registry.add("vitals.data-dir", () -> java.nio.file.Path.of("target", "test-" + TestCatalog.RUN, "discord")
+                .toAbsolutePath().toString());
     }
 
     @Test
