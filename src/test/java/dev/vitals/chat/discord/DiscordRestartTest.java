@@ -32,10 +32,12 @@ class DiscordRestartTest {
 
     private final String first = TestCatalog.RUN + "-dr1";
     private final String second = TestCatalog.RUN + "-dr2";
+    private final String third = TestCatalog.RUN + "-dr3";
     private final FakeDiscord discord = new FakeDiscord(TOKEN, List.of("deploys", "announcements", "incidents"),
             List.of("Deployers", "Approvers"));
     private final FakeDiscord.Member alice = discord.member("alice", "Deployers");
     private final FakeDiscord.Member bob = discord.member("bob", "Approvers");
+    private final FakeDiscord.Member carol = discord.member("carol", "Approvers");
     private VitalsProcess vitals;
 
     @AfterEach
@@ -46,15 +48,17 @@ class DiscordRestartTest {
         discord.close();
         TestCatalog.removeEnvironment(first);
         TestCatalog.removeEnvironment(second);
+        TestCatalog.removeEnvironment(third);
     }
 
     @Test
-    void afterARestartButtonClicksWorkAndATickGivenWhileVitalsWasStoppedIsApplied() throws Exception {
-        // given Vitals on Discord with two production requests waiting for an approver
+    void afterARestartButtonClicksWorkAndTicksGivenOrWithdrawnWhileVitalsWasStoppedAreApplied() throws Exception {
+        // given Vitals on Discord with production requests waiting for approvers, one already ticked by bob
         vitals = VitalsProcess.withEmbeddedDatabase("discord-restart", """
                 environments:
                   %1$s: {network: vitals-%1$s}
                   %2$s: {network: vitals-%2$s}
+                  %3$s: {network: vitals-%3$s}
                 services:
                   backend:
                     image: vitals-demo/backend
@@ -65,11 +69,12 @@ class DiscordRestartTest {
                 policies:
                   - {environment: %1$s, risk: [low, medium, high], approvals: {approver: 1}}
                   - {environment: %2$s, risk: [low, medium, high], approvals: {approver: 1}}
+                  - {environment: %3$s, risk: [low, medium, high], approvals: {approver: 2}}
                 deploy: {verify-stable: 2s}
                 local-images:
                   - {image: "vitals-demo/backend:v1.3"}
                   - {image: "vitals-demo/backend:v1.4"}
-                """.formatted(first, second), Map.of("DISCORD_TOKEN", TOKEN, "VITALS_DISCORD_GUILD", discord.guildId,
+                """.formatted(first, second, third), Map.of("DISCORD_TOKEN", TOKEN, "VITALS_DISCORD_GUILD", discord.guildId,
                 "VITALS_DISCORD_API_URL", discord.apiUrl(), "VITALS_DISCORD_GATEWAY_URL", discord.gatewayUrl()));
         vitals.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> discord.connected() && discord.registeredCommands() != null);
@@ -77,11 +82,19 @@ class DiscordRestartTest {
         String ticked = request(second);
         FakeDiscord.Msg clickedCard = awaitCard(clicked);
         FakeDiscord.Msg tickedCard = awaitCard(ticked);
+        String changed = request(third);
+        FakeDiscord.Msg changedCard = awaitCard(changed);
+        discord.react(bob, changedCard, "✅");
+        DeployDriver driver = new DeployDriver(new ConsoleClient(vitals.port()), null, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> driver.get(changed).approvals().stream()
+                .anyMatch(a -> a.user().equals("bob")));
 
         // when Vitals stops, an approver ticks one card meanwhile, and Vitals starts again
         vitals.stop();
         await().atMost(Duration.ofSeconds(10)).until(() -> !discord.connected());
         discord.react(bob, tickedCard, "✅");
+        discord.unreact(bob, changedCard, "✅");
+        discord.react(carol, changedCard, "✅");
         int identified = discord.identifies.get();
         vitals.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> discord.identifies.get() > identified && discord.connected());
@@ -89,7 +102,6 @@ class DiscordRestartTest {
         FakeDiscord.Interaction click = discord.click(bob, clickedCard, approve);
 
         // then the click after the restart and the tick given while stopped both start their deployments
-        DeployDriver driver = new DeployDriver(new ConsoleClient(vitals.port()), null, null);
         DeploymentView byClick = driver.awaitEnd(clicked);
         DeploymentView byTick = driver.awaitEnd(ticked);
         assertThat(click.ackedAt).isNotNull();
@@ -98,6 +110,10 @@ class DiscordRestartTest {
         assertThat(byClick.approvals()).anyMatch(a -> a.user().equals("bob"));
         assertThat(byTick.status()).isEqualTo("SUCCEEDED");
         assertThat(byTick.approvals()).anyMatch(a -> a.user().equals("bob"));
+        // and the tick withdrawn while stopped is withdrawn, the one added counts: one of two approvals
+        await().atMost(Duration.ofSeconds(30)).until(() -> driver.get(changed).approvals().stream()
+                .map(DeployDriver.Approval::user).toList().equals(List.of("carol")));
+        assertThat(driver.get(changed).status()).isEqualTo("PENDING_APPROVAL");
         // the commands had not changed, so the restart registered nothing
         assertThat(discord.requests("PUT", "applications/\\d+/guilds/\\d+/commands")).hasSize(1);
         // and the token is in none of its log lines
