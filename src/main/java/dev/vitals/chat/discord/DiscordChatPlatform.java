@@ -7,17 +7,23 @@ import dev.vitals.chat.Origin;
 import dev.vitals.chat.ThreadRef;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.entities.emoji.Emoji;
 import net.dv8tion.jda.api.interactions.InteractionHook;
+import net.dv8tion.jda.api.utils.TimeUtil;
 import net.dv8tion.jda.api.utils.messages.MessageCreateData;
 import net.dv8tion.jda.api.utils.messages.MessageEditData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Primary;
 import org.springframework.stereotype.Component;
@@ -42,8 +48,8 @@ class DiscordChatPlatform implements ChatPlatform {
     private final Map<String, ChannelEdits> pendingEdits = new ConcurrentHashMap<>();
     /** Discord limits edits of messages older than an hour; a few minutes' margin. */
     static final Duration EDITABLE_FOR = Duration.ofMinutes(55);
-    private final java.util.concurrent.ExecutorService editors = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DiscordChatPlatform.class);
+    private final ExecutorService editors = Executors.newVirtualThreadPerTaskExecutor();
+    private static final Logger log = LoggerFactory.getLogger(DiscordChatPlatform.class);
 
     private record Hook(InteractionHook hook, Instant at) {
     }
@@ -85,7 +91,7 @@ class DiscordChatPlatform implements ChatPlatform {
 
     private static final class ChannelEdits {
         /** message id → its latest replacement, oldest request first. */
-        final java.util.LinkedHashMap<String, PendingEdit> pending = new java.util.LinkedHashMap<>();
+        final LinkedHashMap<String, PendingEdit> pending = new LinkedHashMap<>();
         boolean running;
     }
 
@@ -117,7 +123,7 @@ class DiscordChatPlatform implements ChatPlatform {
      * is watched for hours) gets a fresh status message instead — in the card's thread if it has one.
      */
     private void sendEdit(MessageRef ref, Message message) {
-        Instant created = net.dv8tion.jda.api.utils.TimeUtil.getTimeCreated(Long.parseUnsignedLong(ref.id())).toInstant();
+        Instant created = TimeUtil.getTimeCreated(Long.parseUnsignedLong(ref.id())).toInstant();
         GuildMessageChannel target = gateway.where(ref.channel(), ref.thread());
         if (Duration.between(created, Instant.now()).compareTo(EDITABLE_FOR) > 0) {
             GuildMessageChannel fresh = ref.thread() == null && gateway.guild().getThreadChannelById(ref.id()) != null
