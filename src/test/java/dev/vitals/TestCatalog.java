@@ -119,7 +119,7 @@ public final class TestCatalog {
                 }));
     }
 
-    static synchronized Path file() {
+    public static synchronized Path file() {
         if (file != null) {
             return file;
         }

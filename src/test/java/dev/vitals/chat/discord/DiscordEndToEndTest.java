@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vitals.TestCatalog;
-import dev.vitals.VitalsIntegrationTest;
+import dev.vitals.catalog.Catalog;
+import dev.vitals.deploy.ContainerRuntime;
 import dev.vitals.chat.ChatPlatform;
 import dev.vitals.chat.Message;
 import dev.vitals.chat.MessageRef;
@@ -26,12 +27,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.annotation.DirtiesContext;
@@ -46,7 +50,8 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(OutputCaptureExtension.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DiscordEndToEndTest extends VitalsIntegrationTest {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DiscordEndToEndTest {
     static final String TOKEN = "MTA-fake-bot-token." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     static final FakeDiscord discord = new FakeDiscord(TOKEN, List.of("deploys", "announcements", "incidents", "random"),
             List.of("Deployers", "Approvers", "DevOps Leads", "Clinical"));
@@ -56,12 +61,24 @@ class DiscordEndToEndTest extends VitalsIntegrationTest {
     private static final Pattern ID = Pattern.compile("\\b(D-\\d+)\\b");
 
     @Autowired
+    Catalog catalog;
+    @Autowired
+    ContainerRuntime runtime;
+    @Autowired
     Deployments deployments;
     @Autowired
     ChatPlatform chat;
 
     @DynamicPropertySource
     static void discord(DynamicPropertyRegistry registry) {
+        // As VitalsIntegrationTest, but a context (and an embedded PostgreSQL) of its own beside the shared one.
+        registry.add("vitals.catalog", () -> TestCatalog.file().toAbsolutePath().toString());
+        registry.add("vitals.data-dir", () -> java.nio.file.Path.of("target", "test-" + TestCatalog.RUN, "discord")
+                .toAbsolutePath().toString());
+        registry.add("vitals.embedded-database.fresh", () -> "true");
+        registry.add("vitals.scheduler-interval", () -> "1s");
+        registry.add("vitals.reconcile-interval", () -> "1s");
+        registry.add("vitals.event-retry-interval", () -> "2s");
         registry.add("DISCORD_TOKEN", () -> TOKEN);
         registry.add("VITALS_DISCORD_GUILD", () -> discord.guildId);
         registry.add("VITALS_DISCORD_API_URL", discord::apiUrl);
@@ -70,9 +87,19 @@ class DiscordEndToEndTest extends VitalsIntegrationTest {
         registry.add("vitals.discord.roles.approver[0]", () -> "Approvers");
         registry.add("vitals.discord.roles.devops-lead[0]", () -> discord.roleId("DevOps Leads"));
         registry.add("vitals.discord.roles.clinical-approver[0]", () -> "Clinical");
-        // A context of its own beside the shared one, so an embedded PostgreSQL of its own too.
-        registry.add("vitals.data-dir", () -> java.nio.file.Path.of("target", "test-" + TestCatalog.RUN, "discord")
-                .toAbsolutePath().toString());
+    }
+
+    @AfterAll
+    static void giveBackEnvironments() {
+        TestCatalog.releaseEnvironments();
+    }
+
+    @BeforeEach
+    void imagesBuilt() {
+        var engine = catalog.environments().get(TestCatalog.RUN + "-s1").engine();
+        // The images are built in the background at start; wait for them rather than race them.
+        await().atMost(Duration.ofMinutes(2)).until(() -> catalog.localImages().stream()
+                .allMatch(i -> runtime.image(engine, i.ref()).isPresent()));
     }
 
     @Test
@@ -138,6 +165,21 @@ class DiscordEndToEndTest extends VitalsIntegrationTest {
                 orderedMap("service", "fro"), "service");
         await().atMost(Duration.ofSeconds(10)).until(() -> services.callbackType == 8);
         assertThat(choiceValues(services)).containsExactly("frontend");
+    }
+
+    @Test
+    @Order(3)
+    void aDeployOfAVersionNotOnTheEngineIsRefusedToTheRequesterAloneSayingWhatIsThere() {
+        String env = TestCatalog.stagingEnvironment();
+        awaitConnected();
+
+        FakeDiscord.Interaction typed = discord.slash(alice, "deploys", "deploy", null,
+                Map.of("service", "backend", "version", "v9.9", "env", env));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !typed.followUps.isEmpty());
+        assertThat(typed.followUps.getFirst().ephemeral).isTrue();
+        assertThat(typed.followUps.getFirst().content()).contains("Cannot deploy backend v9.9").contains("v1.5");
+        await().atMost(Duration.ofSeconds(10)).until(() -> typed.originalDeleted);
     }
 
     @Test
