@@ -36,7 +36,7 @@ final class SignOffCommands {
         public Reply handle(Command.Approve c, Caller caller, Origin origin) {
             return deployments.find(c.deploymentId())
                     .map(d -> Reply.text(signOffs.approve(d, caller, SignOffs.Via.COMMAND).text()))
-                    .orElseGet(() -> Reply.text(unknown(c.deploymentId())));
+                    .orElseGet(() -> Reply.refusal(unknown(c.deploymentId())));
         }
     }
 
@@ -60,7 +60,7 @@ final class SignOffCommands {
             return deployments.find(c.deploymentId())
                     .map(d -> Reply.text(signOffs.reject(d, caller, c.reason().orElse(null), SignOffs.Via.COMMAND)
                             .text()))
-                    .orElseGet(() -> Reply.text(unknown(c.deploymentId())));
+                    .orElseGet(() -> Reply.refusal(unknown(c.deploymentId())));
         }
     }
 }

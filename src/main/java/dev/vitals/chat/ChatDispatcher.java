@@ -62,11 +62,11 @@ class ChatDispatcher implements ChatInbound {
         Reply reply;
         boolean accepted = false;
         switch (parser.parse(text, vocabulary)) {
-            case ParseResult.Refused refused -> reply = Reply.text(refused.message());
+            case ParseResult.Refused refused -> reply = Reply.refusal(refused.message());
             case ParseResult.Parsed parsed -> {
                 Optional<String> refusal = authorizer.refusal(caller, parsed.command().kind());
                 if (refusal.isPresent()) {
-                    reply = Reply.text(refusal.get());
+                    reply = Reply.refusal(refusal.get());
                 } else {
                     Outcome outcome = run(parsed.command(), caller, origin);
                     reply = outcome.reply();
@@ -82,8 +82,8 @@ class ChatDispatcher implements ChatInbound {
         } catch (RuntimeException e) {
             log.error("Command by {} could not be recorded for the audit log ({})", caller.name(),
                     e.getClass().getSimpleName());
-            reply = Reply.text(reply.message().text() + "\n⚠️ Vitals could not record this command (its database"
-                    + " is not answering); check the outcome before relying on it.");
+            reply = new Reply(Message.text(reply.message().text() + "\n⚠️ Vitals could not record this command (its database"
+                    + " is not answering); check the outcome before relying on it."), reply.privately(), reply.refused());
         }
         replier.accept(reply);
     }
@@ -95,22 +95,22 @@ class ChatDispatcher implements ChatInbound {
     private <C extends Command> Outcome run(C command, Caller caller, Origin origin) {
         CommandHandler<C> handler = (CommandHandler<C>) handlers.get(command.getClass());
         if (handler == null) {
-            return new Outcome(Reply.text("/" + command.kind().name().toLowerCase() + " is not available in this"
+            return new Outcome(Reply.refusal("/" + command.kind().name().toLowerCase() + " is not available in this"
                     + " version of Vitals yet."), false);
         }
         if (!READ_ONLY.contains(command.getClass()) && !leadership.isActive()) {
-            return new Outcome(Reply.text(STANDBY_REPLY.formatted(command.kind().name().toLowerCase())), false);
+            return new Outcome(Reply.refusal(STANDBY_REPLY.formatted(command.kind().name().toLowerCase())), false);
         }
         try {
             return new Outcome(handler.handle(command, caller, origin), true);
         } catch (DataAccessException | TransactionException e) {
             log.warn("Command {} by {} not run: the database does not answer ({})", command.kind(), caller.name(),
                     e.getClass().getSimpleName());
-            return new Outcome(Reply.text(DATABASE_DOWN), false);
+            return new Outcome(Reply.refusal(DATABASE_DOWN), false);
         } catch (RuntimeException e) {
             // The person gets a plain answer with an error id; the exception stays in the log under that id.
             ErrorId id = ErrorId.logged(log, "Command " + command + " by " + caller.name() + " failed", e);
-            return new Outcome(Reply.text(id.sentence()), false);
+            return new Outcome(Reply.refusal(id.sentence()), false);
         }
     }
 

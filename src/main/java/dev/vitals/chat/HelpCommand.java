@@ -32,7 +32,11 @@ class HelpCommand implements CommandHandler<Command.Help> {
         Set<Class<?>> handled = handlers.stream().map(CommandHandler::type).collect(Collectors.toSet());
         for (Command.Kind kind : Command.Kind.values()) {
             // Only what this version can do, and only what the caller may do.
-            if (kind.types().stream().anyMatch(handled::contains) && authorizer.refusal(caller, kind).isEmpty()) {
+            // /maintenance list is in the /maintenance usage already for those who may open windows.
+            boolean shownWithMaintenance = kind == Command.Kind.MAINTENANCE_LIST
+                    && authorizer.refusal(caller, Command.Kind.MAINTENANCE).isEmpty();
+            if (kind.types().stream().anyMatch(handled::contains) && authorizer.refusal(caller, kind).isEmpty()
+                    && !shownWithMaintenance) {
                 lines.add(CommandParser.usage(kind));
             }
         }

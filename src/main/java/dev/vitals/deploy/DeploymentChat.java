@@ -53,8 +53,11 @@ class DeploymentChat {
     }
 
     void say(Deployment d, String line) {
-        if (d.threadId() != null) {
-            writer.append(new ThreadRef(d.threadId(), d.cardChannel()), line);
+        // A run may have been started (by the scheduler) from a record read before its card and thread were
+        // stored; the record as it is now knows the thread.
+        Deployment current = d.threadId() != null ? d : store.find(d.id()).orElse(d);
+        if (current.threadId() != null) {
+            writer.append(new ThreadRef(current.threadId(), current.cardChannel()), line);
         }
     }
 

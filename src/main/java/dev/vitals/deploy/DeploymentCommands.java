@@ -52,7 +52,7 @@ final class DeploymentCommands {
                         + (raised.isEmpty() ? "" : " — the floor here: " + raised) + ", " + d.shortDigest() + "). "
                         + next(d));
             } catch (DeploymentRefused e) {
-                return Reply.text("Cannot deploy " + c.service() + " " + c.version() + " to " + env + ": "
+                return Reply.refusal("Cannot deploy " + c.service() + " " + c.version() + " to " + env + ": "
                         + e.getMessage());
             }
         }
@@ -86,7 +86,7 @@ final class DeploymentCommands {
                         + d.version() + (d.previousVersion() == null ? "" : " from " + d.previousVersion()) + ". "
                         + d.rule() + ". " + next(d));
             } catch (DeploymentRefused e) {
-                return Reply.text("Cannot roll back " + c.service() + " in " + env + ": " + e.getMessage());
+                return Reply.refusal("Cannot roll back " + c.service() + " in " + env + ": " + e.getMessage());
             }
         }
     }
@@ -109,7 +109,7 @@ final class DeploymentCommands {
                 return Reply.text(d.status() == DeploymentStatus.CANCELLED ? d.id() + " is cancelled."
                         : "Cancelling " + d.id() + ": it stops before its next step and removes what it started.");
             } catch (DeploymentRefused e) {
-                return Reply.text("Cannot cancel " + c.deploymentId() + ": " + e.getMessage());
+                return Reply.refusal("Cannot cancel " + c.deploymentId() + ": " + e.getMessage());
             }
         }
 
