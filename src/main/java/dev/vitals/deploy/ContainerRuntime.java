@@ -49,15 +49,16 @@ public interface ContainerRuntime {
      * Vitals' labels); empty when the network does not exist.
      */
     default List<ContainerInfo> attachedTo(EngineEndpoint engine, String network) {
-        return attachedTo(engine, network, Map.of());
+        return attachedTo(engine, network, labels -> true);
     }
 
     /**
-     * As {@link #attachedTo(EngineEndpoint, String)}, leaving out the containers that carry all of
-     * {@code except}'s labels (none when it is empty): a preflight need not look at every container of
-     * the service itself on a busy network, only at the others.
+     * As {@link #attachedTo(EngineEndpoint, String)}, only the containers whose labels {@code worthALook}
+     * accepts: a preflight on a busy network need not inspect every container there, only those that could
+     * answer as its service without being its own.
      */
-    List<ContainerInfo> attachedTo(EngineEndpoint engine, String network, Map<String, String> except);
+    List<ContainerInfo> attachedTo(EngineEndpoint engine, String network,
+                                   java.util.function.Predicate<Map<String, String>> worthALook);
 
     /** The container's current state, or empty when it no longer exists. */
     Optional<ContainerInfo> inspect(EngineEndpoint engine, String containerId);

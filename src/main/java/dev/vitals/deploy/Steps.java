@@ -192,10 +192,14 @@ class Steps {
     }
 
     private Optional<StepOutcome> refuseUnmanagedAliasHolders(Run run) {
-        Map<String, String> ours = Map.of(Labels.MANAGED, "true", Labels.SERVICE, run.service.name(),
-                Labels.ENVIRONMENT, run.env.name());
-        return LiveVersions.unmanagedRefusal(runtime.attachedTo(run.env.engine(), run.env.network(), ours), run.env,
-                run.service, run.deployment).map(StepOutcome.Failed::new);
+        // Vitals gives its containers their own service's alias only: of its containers, only the service's
+        // in another environment sharing this network can answer as it; any container of someone else can.
+        String service = run.service.name();
+        java.util.function.Predicate<Map<String, String>> mayHoldTheAlias = labels ->
+                !"true".equals(labels.get(Labels.MANAGED))
+                        || service.equals(labels.get(Labels.SERVICE)) && !run.env.name().equals(labels.get(Labels.ENVIRONMENT));
+        return LiveVersions.unmanagedRefusal(runtime.attachedTo(run.env.engine(), run.env.network(), mayHoldTheAlias),
+                run.env, run.service, run.deployment).map(StepOutcome.Failed::new);
     }
 
     static final int HOOK_OUTPUT_CHARS = 1500;

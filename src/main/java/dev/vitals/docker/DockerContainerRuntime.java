@@ -363,7 +363,8 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     @Override
-    public List<ContainerInfo> attachedTo(EngineEndpoint engine, String network, Map<String, String> except) {
+    public List<ContainerInfo> attachedTo(EngineEndpoint engine, String network,
+                                          java.util.function.Predicate<Map<String, String>> worthALook) {
         if (!engineCall(engine, "look up network " + network, () -> networkExists(engine, network))) {
             return List.of();
         }
@@ -372,7 +373,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
         var result = new ArrayList<ContainerInfo>();
         for (var container : listed) {
             Map<String, String> labels = container.getLabels() == null ? Map.of() : container.getLabels();
-            if (!except.isEmpty() && labels.entrySet().containsAll(except.entrySet())) {
+            if (!worthALook.test(labels)) {
                 continue;
             }
             // aliases are only in the inspect answer
