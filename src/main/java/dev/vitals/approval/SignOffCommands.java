@@ -35,7 +35,7 @@ final class SignOffCommands {
         @Override
         public Reply handle(Command.Approve c, Caller caller, Origin origin) {
             return deployments.find(c.deploymentId())
-                    .map(d -> Reply.text(signOffs.approve(d, caller, SignOffs.Via.COMMAND).text()))
+                    .map(d -> answer(signOffs.approve(d, caller, SignOffs.Via.COMMAND)))
                     .orElseGet(() -> Reply.refusal(unknown(c.deploymentId())));
         }
     }
@@ -58,9 +58,13 @@ final class SignOffCommands {
         @Override
         public Reply handle(Command.Reject c, Caller caller, Origin origin) {
             return deployments.find(c.deploymentId())
-                    .map(d -> Reply.text(signOffs.reject(d, caller, c.reason().orElse(null), SignOffs.Via.COMMAND)
-                            .text()))
+                    .map(d -> answer(signOffs.reject(d, caller, c.reason().orElse(null), SignOffs.Via.COMMAND)))
                     .orElseGet(() -> Reply.refusal(unknown(c.deploymentId())));
         }
+    }
+
+    /** A sign-off that did not count is a refusal: where the chat can, only the person who tried sees it. */
+    static Reply answer(SignOffs.Result result) {
+        return result.kind() == SignOffs.Result.Kind.IGNORED ? Reply.refusal(result.text()) : Reply.text(result.text());
     }
 }
