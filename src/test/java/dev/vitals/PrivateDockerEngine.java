@@ -10,13 +10,14 @@ import java.time.Duration;
 
 /**
  * A Docker engine of the test's own: a second dockerd with its own socket, data root, exec root and
- * pid file, no default bridge, no iptables rules and its own address pool, so a test can stop and start
+ * pid file, a bridge of its own, no iptables rules and its own address pool, so a test can stop and start
  * it without touching the engine the other tests share. Containers on it reach each other only through
  * the engine (health checks run inside them), which is all a deploy needs.
  */
 public final class PrivateDockerEngine implements AutoCloseable {
     private final Path dir;
     private final Path log;
+    private final String bridge = "vb" + TestCatalog.RUN.substring(1);
     private Process dockerd;
     private int starts;
 
@@ -34,10 +35,13 @@ public final class PrivateDockerEngine implements AutoCloseable {
     /** Starts dockerd and waits until it answers. */
     public void start() throws IOException {
         starts++;
+        // A bridge of its own: with --bridge=none dockerd deletes docker0, the local engine's default bridge.
+        DockerCli.run("sh", "-c", "ip link show " + bridge + " >/dev/null 2>&1 || { ip link add name " + bridge
+                + " type bridge && ip addr add 10.215.0.1/24 dev " + bridge + " && ip link set " + bridge + " up; }");
         dockerd = new ProcessBuilder("dockerd", "--host", endpoint(), "--data-root", dir.resolve("data").toString(),
                 "--exec-root", dir.resolve("exec").toString(), "--pidfile", dir.resolve("docker.pid").toString(),
-                "--bridge=none", "--iptables=false", "--ip-masq=false",
-                "--default-address-pool", "base=10.213.0.0/16,size=24")
+                "--bridge=" + bridge, "--iptables=false", "--ip-masq=false",
+                "--default-address-pool", "base=10.214.0.0/16,size=24")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
@@ -76,6 +80,6 @@ public final class PrivateDockerEngine implements AutoCloseable {
                     + " true");
         }
         stop();
-        DockerCli.run("sh", "-c", "rm -rf " + dir + " 2>/dev/null; true");
+        DockerCli.run("sh", "-c", "rm -rf " + dir + " 2>/dev/null; ip link delete " + bridge + " 2>/dev/null; true");
     }
 }
