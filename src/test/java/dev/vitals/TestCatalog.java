@@ -17,8 +17,8 @@ import java.util.stream.IntStream;
  */
 public final class TestCatalog {
     public static final String RUN = "t" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
-    static final int STAGING_POOL = 48;
-    static final int PRODUCTION_POOL = 64;
+    static final int STAGING_POOL = 96;
+    static final int PRODUCTION_POOL = 72;
     static final int GUARDED_POOL = 4;
     /** The demo's checklist for high-risk production changes (seed 001's pre-deployment checklist). */
     public static final List<String> HIGH_RISK_CHECKLIST = List.of("backup-confirmed", "clinical-sign-off-filed",

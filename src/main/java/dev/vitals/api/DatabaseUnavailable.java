@@ -3,16 +3,17 @@ package dev.vitals.api;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Every HTTP surface (API and console) answers 503 with a plain sentence while PostgreSQL does not
- * answer: the request was not taken, so nothing is half-done and the caller knows to try again.
+ * answer (no connection, or it went away mid-request; a bug in a statement stays a 500): the request was not taken, so nothing is half-done and the caller knows to try again.
  */
 @RestControllerAdvice
 class DatabaseUnavailable {
@@ -20,7 +21,8 @@ class DatabaseUnavailable {
     static final String MESSAGE = "Vitals cannot reach its database right now, so nothing was done. Try again in a"
             + " minute; deployments already running finish or end safely once it is back.";
 
-    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessResourceException.class,
+            CannotCreateTransactionException.class})
     ResponseEntity<Map<String, String>> unavailable(RuntimeException e) {
         log.warn("Request not served: the database does not answer ({})", e.getClass().getSimpleName());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "30")

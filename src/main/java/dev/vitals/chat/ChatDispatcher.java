@@ -4,8 +4,9 @@ import java.util.Set;
 import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.secrets.ErrorId;
-import org.springframework.dao.DataAccessException;
-import org.springframework.transaction.TransactionException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -103,7 +104,8 @@ class ChatDispatcher implements ChatInbound {
         }
         try {
             return new Outcome(handler.handle(command, caller, origin), true);
-        } catch (DataAccessException | TransactionException e) {
+        } catch (DataAccessResourceFailureException | TransientDataAccessResourceException
+                 | CannotCreateTransactionException e) {
             log.warn("Command {} by {} not run: the database does not answer ({})", command.kind(), caller.name(),
                     e.getClass().getSimpleName());
             return new Outcome(Reply.refusal(DATABASE_DOWN), false);
