@@ -20,6 +20,7 @@ public final class PrivateDockerEngine implements AutoCloseable {
     private final String bridge = "vb" + TestCatalog.RUN.substring(1);
     private Process dockerd;
     private int starts;
+    private String docker0;
 
     public PrivateDockerEngine(String name) throws IOException {
         // short: the socket path must fit a unix socket address
@@ -35,7 +36,11 @@ public final class PrivateDockerEngine implements AutoCloseable {
     /** Starts dockerd and waits until it answers. */
     public void start() throws IOException {
         starts++;
-        // A bridge of its own: with --bridge=none dockerd deletes docker0, the local engine's default bridge.
+        // A bridge of its own. A second dockerd removes docker0, the local engine's default bridge, at start
+        // whatever it is told; what docker0 was is noted so it can be put back.
+        if (docker0 == null) {
+            docker0 = DockerCli.run("sh", "-c", "ip -4 -o addr show docker0 2>/dev/null | awk '{print $4}'").trim();
+        }
         DockerCli.run("sh", "-c", "ip link show " + bridge + " >/dev/null 2>&1 || { ip link add name " + bridge
                 + " type bridge && ip addr add 10.215.0.1/24 dev " + bridge + " && ip link set " + bridge + " up; }");
         dockerd = new ProcessBuilder("dockerd", "--host", endpoint(), "--data-root", dir.resolve("data").toString(),
@@ -81,5 +86,9 @@ public final class PrivateDockerEngine implements AutoCloseable {
         }
         stop();
         DockerCli.run("sh", "-c", "rm -rf " + dir + " 2>/dev/null; ip link delete " + bridge + " 2>/dev/null; true");
+        if (docker0 != null && !docker0.isEmpty()) {
+            DockerCli.run("sh", "-c", "ip link show docker0 >/dev/null 2>&1 || { ip link add name docker0 type bridge"
+                    + " && ip addr add " + docker0 + " dev docker0 && ip link set docker0 up; }");
+        }
     }
 }
