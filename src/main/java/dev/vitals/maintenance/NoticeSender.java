@@ -31,6 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class NoticeSender {
     private static final Logger log = LoggerFactory.getLogger(NoticeSender.class);
 
+    private final java.util.concurrent.locks.ReentrantLock sending = new java.util.concurrent.locks.ReentrantLock();
     private final Catalog catalog;
     private final WindowStore store;
     private final ChatPlatform chat;
@@ -56,7 +57,18 @@ class NoticeSender {
     }
 
     /** Sends every notice due now, in order; returns how many went out. */
-    synchronized int sendDue() {
+    int sendDue() {
+        // One sender at a time in this process (the timer and a command can both ask); other processes are
+        // kept apart by the row claim and by leadership.
+        sending.lock();
+        try {
+            return sendDueNow();
+        } finally {
+            sending.unlock();
+        }
+    }
+
+    private int sendDueNow() {
         int sent = 0;
         while (leadership.isActive()) {
             Boolean one = tx.execute(t -> {

@@ -84,7 +84,9 @@ class DatabaseOutageTest {
         ConsoleClient.Response deploy = console.send("POST", "/console/api/messages",
                 Map.of("user", "alice", "channel", "deploys", "text", "/deploy backend v1.5 " + env));
         long answered = System.nanoTime();
-        Thread.sleep(Math.max(0, OUTAGE.toMillis() - Duration.ofNanos(answered - down).toMillis()));
+        // the database stays down for the whole outage, however quickly the commands were answered
+        await().pollDelay(OUTAGE.minus(Duration.ofNanos(answered - down)).isNegative() ? Duration.ZERO
+                : OUTAGE.minus(Duration.ofNanos(answered - down))).atMost(OUTAGE.plusSeconds(5)).until(() -> true);
         vitals.startDatabase();
         DeploymentView d = driver.awaitEnd(id);
 

@@ -5,6 +5,7 @@ import dev.vitals.chat.Message;
 import dev.vitals.chat.MessageRef;
 import dev.vitals.chat.Origin;
 import dev.vitals.chat.ThreadRef;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -50,11 +51,13 @@ class DiscordChatPlatform implements ChatPlatform {
     static final Duration EDITABLE_FOR = Duration.ofMinutes(55);
     private final ExecutorService editors = Executors.newVirtualThreadPerTaskExecutor();
     private static final Logger log = LoggerFactory.getLogger(DiscordChatPlatform.class);
+    private final Clock clock;
 
     private record Hook(InteractionHook hook, Instant at) {
     }
 
-    DiscordChatPlatform(DiscordGateway gateway, DiscordStore store) {
+    DiscordChatPlatform(DiscordGateway gateway, DiscordStore store, Clock clock) {
+        this.clock = clock;
         this.gateway = gateway;
         this.store = store;
     }
@@ -125,7 +128,7 @@ class DiscordChatPlatform implements ChatPlatform {
     private void sendEdit(MessageRef ref, Message message) {
         Instant created = TimeUtil.getTimeCreated(Long.parseUnsignedLong(ref.id())).toInstant();
         GuildMessageChannel target = gateway.where(ref.channel(), ref.thread());
-        if (Duration.between(created, Instant.now()).compareTo(EDITABLE_FOR) > 0) {
+        if (Duration.between(created, clock.instant()).compareTo(EDITABLE_FOR) > 0) {
             GuildMessageChannel fresh = ref.thread() == null && gateway.guild().getThreadChannelById(ref.id()) != null
                     ? gateway.thread(ref.id()) : target;
             send(fresh, message);
@@ -155,7 +158,7 @@ class DiscordChatPlatform implements ChatPlatform {
     @Override
     public MessageRef postPrivately(Origin where, String user, Message message) {
         Hook h = hooks.get(key(where, user));
-        if (h != null && Duration.between(h.at(), Instant.now()).compareTo(HOOK_LIFETIME) < 0 && !h.hook().isExpired()) {
+        if (h != null && Duration.between(h.at(), clock.instant()).compareTo(HOOK_LIFETIME) < 0 && !h.hook().isExpired()) {
             String id = null;
             for (MessageCreateData part : DiscordMessages.create(message)) {
                 String sent = h.hook().sendMessage(part).setEphemeral(true).complete().getId();
@@ -193,7 +196,7 @@ class DiscordChatPlatform implements ChatPlatform {
     public void answer(InteractionHook hook, Instant receivedAt, Origin origin, String user, Message message,
                        boolean onlyToCaller) {
         remember(origin, user, hook, receivedAt);
-        boolean valid = Duration.between(receivedAt, Instant.now()).compareTo(HOOK_LIFETIME) < 0 && !hook.isExpired();
+        boolean valid = Duration.between(receivedAt, clock.instant()).compareTo(HOOK_LIFETIME) < 0 && !hook.isExpired();
         if (!valid) {
             if (onlyToCaller) {
                 hooks.remove(key(origin, user));
@@ -219,7 +222,7 @@ class DiscordChatPlatform implements ChatPlatform {
 
     void remember(Origin origin, String user, InteractionHook hook, Instant at) {
         hooks.put(key(origin, user), new Hook(hook, at));
-        hooks.values().removeIf(h -> Duration.between(h.at(), Instant.now()).compareTo(HOOK_LIFETIME) > 0);
+        hooks.values().removeIf(h -> Duration.between(h.at(), clock.instant()).compareTo(HOOK_LIFETIME) > 0);
     }
 
     private static String key(Origin origin, String user) {

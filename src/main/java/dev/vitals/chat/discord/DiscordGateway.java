@@ -4,6 +4,7 @@ import dev.vitals.catalog.Catalog;
 import dev.vitals.leadership.BecameActive;
 import dev.vitals.leadership.Leadership;
 import dev.vitals.leadership.LostLeadership;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -64,11 +65,13 @@ class DiscordGateway implements DisposableBean {
     private final ObjectProvider<DiscordListener> listener;
     private final ExecutorService connector = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("vitals-discord-connect").daemon(true).factory());
+    private final Clock clock;
     private volatile JDA jda;
     private volatile boolean closed;
 
     DiscordGateway(DiscordSettings settings, Catalog catalog, Leadership leadership,
-                   ObjectProvider<DiscordListener> listener) {
+                   ObjectProvider<DiscordListener> listener, Clock clock) {
+        this.clock = clock;
         // Registered here too, whatever the property's source: the token is redacted from every log line.
         dev.vitals.secrets.Secrets.register(settings.token());
         this.settings = settings;
@@ -87,7 +90,8 @@ class DiscordGateway implements DisposableBean {
         connector.submit(this::disconnect);
     }
 
-    private synchronized void connect() {
+    // connect and disconnect run one at a time on the connector thread (close() waits for it first).
+    private void connect() {
         if (jda != null || closed || !leadership.isActive()) {
             return;
         }
@@ -116,7 +120,7 @@ class DiscordGateway implements DisposableBean {
         }
     }
 
-    private synchronized void disconnect() {
+    private void disconnect() {
         JDA current = jda;
         jda = null;
         if (current != null) {
@@ -139,7 +143,7 @@ class DiscordGateway implements DisposableBean {
      * the active one (or is stopping).
      */
     JDA jda() {
-        Instant until = Instant.now().plus(READY_TIMEOUT);
+        Instant until = clock.instant().plus(READY_TIMEOUT);
         while (true) {
             JDA current = jda;
             if (current == null || closed) {
@@ -149,7 +153,7 @@ class DiscordGateway implements DisposableBean {
             if (current.getGuildById(settings.guild()) != null || current.getStatus() == JDA.Status.CONNECTED) {
                 return current;
             }
-            if (Instant.now().isAfter(until)) {
+            if (clock.instant().isAfter(until)) {
                 throw new IllegalStateException("Discord did not become ready within " + READY_TIMEOUT.toSeconds()
                         + " s (gateway status " + current.getStatus() + ")");
             }

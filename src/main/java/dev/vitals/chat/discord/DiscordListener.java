@@ -6,6 +6,7 @@ import dev.vitals.chat.MessageRef;
 import dev.vitals.chat.Origin;
 import dev.vitals.chat.Suggestions;
 import dev.vitals.catalog.Catalog;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -58,13 +59,16 @@ class DiscordListener extends ListenerAdapter {
     private final DiscordSettings settings;
     private final Suggestions suggestions;
     private final Catalog catalog;
+    private final Clock clock;
     // Commands run in parallel; reactions, clicks and catch-up one at a time, in the order they came.
     private final ExecutorService commands = Executors.newVirtualThreadPerTaskExecutor();
     private final ExecutorService signOffs = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("vitals-discord-sign-off").daemon(true).factory());
 
     DiscordListener(ChatInbound inbound, DiscordChatPlatform platform, DiscordGateway gateway, DiscordMembers members,
-                    DiscordStore store, DiscordSettings settings, Suggestions suggestions, Catalog catalog) {
+                    DiscordStore store, DiscordSettings settings, Suggestions suggestions, Catalog catalog,
+                    Clock clock) {
+        this.clock = clock;
         this.inbound = inbound;
         this.platform = platform;
         this.gateway = gateway;
@@ -171,7 +175,7 @@ class DiscordListener extends ListenerAdapter {
 
     @Override
     public void onSlashCommandInteraction(SlashCommandInteractionEvent event) {
-        Instant received = Instant.now();
+        Instant received = clock.instant();
         // Acknowledged at once: Discord gives 3 s, and a deploy resolves images before it answers.
         event.deferReply().queue(ok -> { }, failed -> log.warn("Could not acknowledge /{}: {}", event.getName(),
                 failed.getMessage()));
