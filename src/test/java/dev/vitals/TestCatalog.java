@@ -177,7 +177,7 @@ public final class TestCatalog {
                     health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
                     hooks:
                       snapshot:
-                        command: [sh, -c, "for i in $(seq 1 30); do echo preparing step $i; done; set -x; echo connecting with $DB_PASSWORD; exit 1"]
+                        command: [sh, -c, "for i in $(seq 1 30); do echo preparing step $i; done; exec 2>&1; set -x; echo connecting with $DB_PASSWORD; exit 1"]
                         env: {DB_PASSWORD: "${file:secret.txt}"}
                         timeout: 30s
                 users:

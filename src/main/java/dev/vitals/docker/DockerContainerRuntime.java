@@ -728,7 +728,11 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
         }
     }
 
-    /** The last {@value #OUTPUT_TAIL_LINES} lines of stdout and stderr, interleaved as written. */
+    /**
+     * The last {@value #OUTPUT_TAIL_LINES} lines of stdout and stderr. Docker copies the two streams
+     * separately, so lines of one may land before earlier lines of the other; a hook that wants its
+     * trace in order writes both to one stream ({@code exec 2>&1}).
+     */
     String outputTail(EngineEndpoint engine, String containerId) {
         var out = new StringBuilder();
         var callback = new ResultCallback.Adapter<Frame>() {
