@@ -71,11 +71,21 @@ public final class DeployDriver {
     }
 
     public DeploymentView awaitEnd(String id) {
+        return awaitEnd(id, Duration.ofSeconds(90));
+    }
+
+    public DeploymentView awaitEnd(String id, Duration atMost) {
         AtomicReference<DeploymentView> last = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            last.set(get(id));
-            return TERMINAL.contains(last.get().status());
-        });
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
+                last.set(get(id));
+                return TERMINAL.contains(last.get().status());
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            DeploymentView d = last.get();
+            throw new AssertionError(id + " did not end within " + atMost + (d == null ? ""
+                    : ": " + d.status() + ", steps " + d.steps()), e);
+        }
         return last.get();
     }
 
@@ -90,7 +100,12 @@ public final class DeployDriver {
 
     /** Deploys and waits for SUCCEEDED (fails with the deployment's detail otherwise). */
     public DeploymentView deployed(String user, String service, String version, String env) {
-        DeploymentView d = awaitEnd(request(user, "/deploy " + service + " " + version + " " + env));
+        return deployed(user, service, version, env, Duration.ofSeconds(90));
+    }
+
+    /** Deploys and waits up to {@code atMost} for SUCCEEDED (fails with the deployment's detail otherwise). */
+    public DeploymentView deployed(String user, String service, String version, String env, Duration atMost) {
+        DeploymentView d = awaitEnd(request(user, "/deploy " + service + " " + version + " " + env), atMost);
         if (!d.status().equals("SUCCEEDED")) {
             throw new AssertionError(d.id() + " ended " + d.status() + ": " + d.detail() + " steps " + d.steps());
         }

@@ -363,7 +363,9 @@ class Reconciler {
     }
 
     private void removeHooks(Environment env, Deployment d) {
-        runtime.containers(env.engine(), Map.of(Labels.MANAGED, "true", Labels.DEPLOYMENT, d.id(), Labels.ROLE, "hook"))
+        // Deployment ids are per installation: the environment and service make sure it is this one's.
+        runtime.containers(env.engine(), Map.of(Labels.MANAGED, "true", Labels.DEPLOYMENT, d.id(), Labels.ROLE, "hook",
+                        Labels.ENVIRONMENT, env.name(), Labels.SERVICE, d.service()))
                 .forEach(c -> runtime.remove(env.engine(), c.id()));
     }
 

@@ -51,6 +51,8 @@ class KilledAtEveryStepTest {
     private static final boolean FULL = Boolean.getBoolean("vitals.faults.full");
     private static final String ENV = TestCatalog.RUN + "-killed";
     private static final int PARALLEL_SETUPS = 4;
+    /** On 2 busy cores a deploy with three hooks and a 5 s health interval may queue for minutes. */
+    private static final Duration SETUP_DEPLOY = Duration.ofMinutes(5);
     private static final int QUICK_DEPLOYS = 20;
 
     enum Pipeline { BLUE_GREEN_DEPLOY, ROLLING_DEPLOY, SWITCH_BACK_ROLLBACK, RESTART_KEPT_ROLLBACK }
@@ -173,7 +175,7 @@ class KilledAtEveryStepTest {
                         image: vitals-demo/backend
                     """);
             y.append("""
-                        health: {interval: 3s, timeout: 10s, retries: 5, gate-timeout: 120s}
+                        health: {interval: 5s, timeout: 10s, retries: 5, gate-timeout: 180s}
                     """);
             if (t.pipeline() == Pipeline.BLUE_GREEN_DEPLOY || t.pipeline() == Pipeline.ROLLING_DEPLOY) {
                 y.append(hooks);
@@ -214,7 +216,7 @@ class KilledAtEveryStepTest {
                     parallel.acquire();
                     try {
                         for (String version : startingVersions(t.pipeline())) {
-                            driver.deployed("alice", t.service(), version, ENV);
+                            driver.deployed("alice", t.service(), version, ENV, SETUP_DEPLOY);
                         }
                     } finally {
                         parallel.release();
@@ -249,7 +251,7 @@ class KilledAtEveryStepTest {
         // and started again, once, without fault injection
         vitals.start();
         for (Trial t : trials) {
-            ended.put(t, driver.awaitEnd(ids.get(t)));
+            ended.put(t, driver.awaitEnd(ids.get(t), Duration.ofMinutes(5)));
         }
     }
 
@@ -265,7 +267,7 @@ class KilledAtEveryStepTest {
     private Void quickDeploys() {
         List<String> versions = List.of("v1.3", "v1.4", "v1.5");
         for (int i = 0; i < QUICK_DEPLOYS; i++) {
-            driver.deployed("alice", "quick", versions.get(i % versions.size()), ENV);
+            driver.deployed("alice", "quick", versions.get(i % versions.size()), ENV, SETUP_DEPLOY);
         }
         List<ContainerInfo> all = driver.all("quick", ENV);
         runningAfterQuickDeploys = all.stream().filter(ContainerInfo::running).count();
