@@ -1,5 +1,6 @@
 package dev.vitals.api;
 
+import dev.vitals.database.DatabaseBusy;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +22,17 @@ class DatabaseUnavailable {
     static final String MESSAGE = "Vitals cannot reach its database right now, so nothing was done. Try again in a"
             + " minute; deployments already running finish or end safely once it is back.";
 
+    static final String BUSY = "Vitals is too busy to take this right now, so nothing was done. Try again in a few"
+            + " seconds.";
+
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessResourceException.class,
             CannotCreateTransactionException.class})
     ResponseEntity<Map<String, String>> unavailable(RuntimeException e) {
+        if (DatabaseBusy.isPoolExhausted(e)) {
+            log.warn("Request not served: every database connection stayed busy");
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
+                    .body(Map.of("error", BUSY));
+        }
         log.warn("Request not served: the database does not answer ({})", e.getClass().getSimpleName());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "30")
                 .body(Map.of("error", MESSAGE));

@@ -4,6 +4,7 @@ import java.util.Set;
 import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.secrets.ErrorId;
+import dev.vitals.database.DatabaseBusy;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -106,6 +107,11 @@ class ChatDispatcher implements ChatInbound {
             return new Outcome(handler.handle(command, caller, origin), true);
         } catch (DataAccessResourceFailureException | TransientDataAccessResourceException
                  | CannotCreateTransactionException e) {
+            if (DatabaseBusy.isPoolExhausted(e)) {
+                log.warn("Command {} by {} not run: every database connection stayed busy", command.kind(),
+                        caller.name());
+                return new Outcome(Reply.refusal(DATABASE_BUSY), false);
+            }
             log.warn("Command {} by {} not run: the database does not answer ({})", command.kind(), caller.name(),
                     e.getClass().getSimpleName());
             return new Outcome(Reply.refusal(DATABASE_DOWN), false);
@@ -115,6 +121,9 @@ class ChatDispatcher implements ChatInbound {
             return new Outcome(Reply.refusal(id.sentence()), false);
         }
     }
+
+    static final String DATABASE_BUSY = "⏳ Vitals is too busy to take this right now, so nothing was done."
+            + " Try again in a few seconds.";
 
     static final String DATABASE_DOWN = "⚠️ Vitals cannot reach its database right now, so nothing was done."
             + " Try again in a minute; deployments already running finish or end safely once it is back.";

@@ -28,6 +28,8 @@ class DatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
     private static final Duration LEFTOVER_SHUTDOWN = Duration.ofSeconds(30);
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+    /** Pipelines, thread writers and event listeners all write; 10 ran dry with 30 deployments at once. */
+    private static final int MAXIMUM_POOL_SIZE = 24;
 
     // An invalid catalog must stop Vitals before it starts a database or touches anything else.
     @Bean(destroyMethod = "close")
@@ -37,7 +39,7 @@ class DatabaseConfiguration {
         String url = orEmpty(connection.getUrl());
         HikariConfig config = new HikariConfig();
         config.setPoolName("vitals");
-        config.setMaximumPoolSize(10);
+        config.setMaximumPoolSize(MAXIMUM_POOL_SIZE);
         // While PostgreSQL does not answer, a command is refused within seconds rather than hanging for 30.
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         if (!url.isBlank()) {
