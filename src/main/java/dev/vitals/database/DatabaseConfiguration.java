@@ -28,8 +28,8 @@ class DatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
     private static final Duration LEFTOVER_SHUTDOWN = Duration.ofSeconds(30);
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
-    /** Pipelines, thread writers and event listeners all write; 10 ran dry with 30 deployments at once. */
-    private static final int MAXIMUM_POOL_SIZE = 24;
+    /** Pipelines, commands and up to 16 event listeners (each in a transaction of its own) at once; 10 ran dry with 30 deployments. */
+    private static final int MAXIMUM_POOL_SIZE = 32;
 
     // An invalid catalog must stop Vitals before it starts a database or touches anything else.
     @Bean(destroyMethod = "close")
