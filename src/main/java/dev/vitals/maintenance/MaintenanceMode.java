@@ -3,6 +3,8 @@ package dev.vitals.maintenance;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.deploy.MaintenancePages;
 import dev.vitals.leadership.Leadership;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +27,12 @@ class MaintenanceMode {
     private final Catalog catalog;
     private final MaintenancePages pages;
     private final Leadership leadership;
+    private final java.util.Map<String, String> said = new java.util.concurrent.ConcurrentHashMap<>();
 
-    MaintenanceMode(WindowStore store, Catalog catalog, MaintenancePages pages, Leadership leadership) {
+    private final Clock clock;
+
+    MaintenanceMode(WindowStore store, Catalog catalog, MaintenancePages pages, Leadership leadership, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.catalog = catalog;
         this.pages = pages;
@@ -48,17 +54,21 @@ class MaintenanceMode {
         if (!leadership.isActive()) {
             return;
         }
+        Instant now = clock.instant();
         for (Window w : store.withPages()) {
+            // By time, as the deploy gate sees it: a window whose end has come is over before the timer says so.
+            boolean wanted = w.status() == Window.Status.ACTIVE && w.end().isAfter(now);
             List<String> services = paged(catalog, w);
             boolean done = true;
             for (String service : services) {
                 try {
-                    MaintenancePages.Result r = w.status() == Window.Status.ACTIVE
+                    MaintenancePages.Result r = wanted
                             ? pages.show(w.environment(), service, w.id())
                             : pages.lift(w.environment(), service, w.id());
                     done &= r.done();
-                    if (!r.done()) {
-                        log.info("Maintenance mode of {} for {}: {}", service, w.id(), r.detail());
+                    // Each change of what happens is logged once, not every tick.
+                    if (!r.detail().equals(said.put(w.id() + "/" + service, r.detail()))) {
+                        log.info("Maintenance mode of {} in {} for {}: {}", service, w.environment(), w.id(), r.detail());
                     }
                 } catch (RuntimeException e) {
                     // The next tick asks again: nothing is marked done that was not.
@@ -69,6 +79,7 @@ class MaintenanceMode {
             }
             if (w.status() == Window.Status.ENDED && done) {
                 store.pagesDone(w.id());
+                services.forEach(s -> said.remove(w.id() + "/" + s));
             }
         }
     }
