@@ -138,6 +138,8 @@ class PageSwitch implements MaintenancePages {
                     : LiveVersions.versionOf(back.getFirst()) + " serves " + serviceName + " again; ";
             log.info("Maintenance page down for {} in {} (window {}): {}", serviceName, environment, windowId, did);
         }
+        // A page that just left the traffic path is removed at the next pass, not now.
+        serving.forEach(p -> offPath.add(p.id()));
         boolean gone = true;
         for (ContainerInfo page : pages) {
             if (serving.contains(page)) {

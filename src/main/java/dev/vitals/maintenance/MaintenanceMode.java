@@ -73,8 +73,11 @@ class MaintenanceMode {
                 } catch (RuntimeException e) {
                     // The next tick asks again: nothing is marked done that was not.
                     done = false;
-                    log.warn("Maintenance mode of {} in {} for {}: {} ({}); trying again at the next tick", service,
-                            w.environment(), w.id(), e.getMessage(), e.getClass().getSimpleName());
+                    String why = e.getMessage() + " (" + e.getClass().getSimpleName() + ")";
+                    if (!why.equals(said.put(w.id() + "/" + service, why))) {
+                        log.warn("Maintenance mode of {} in {} for {}: {}; trying again every tick", service,
+                                w.environment(), w.id(), why);
+                    }
                 }
             }
             if (w.status() == Window.Status.ENDED && done) {
