@@ -196,7 +196,12 @@ class PageSwitch implements MaintenancePages {
                 Map.of("PORT", Integer.toString(config.port())), List.of(), env.network(), List.of(),
                 Optional.empty(), Map.of(), List.of(), service.resources());
         String id = runtime.create(env.engine(), spec);
-        runtime.start(env.engine(), id);
+        try {
+            runtime.start(env.engine(), id);
+        } catch (RuntimeException e) {
+            runtime.remove(env.engine(), id);
+            throw e;
+        }
         return id;
     }
 

@@ -155,7 +155,7 @@ public class LocalImageBuilder {
             COPY bin /bin
             ENV PATH=/bin
             EXPOSE %1$d
-            HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD ["/bin/busybox","sh","-c","/bin/busybox wget -q -O- http://127.0.0.1:${PORT:-%1$d}/ 2>&1 | /bin/busybox grep -q 'Service Unavailable'"]
+            HEALTHCHECK --interval=1s --timeout=5s --retries=3 CMD ["/bin/busybox","sh","-c","/bin/busybox wget -q -O- http://127.0.0.1:${PORT:-%1$d}/ 2>&1 | /bin/busybox grep -q 'Service Unavailable'"]
             CMD ["/bin/busybox","sh","-c","exec /bin/busybox nc -ll -p ${PORT:-%1$d} -e /bin/page"]
             """.formatted(PORT);
 
@@ -163,8 +163,8 @@ public class LocalImageBuilder {
     static final String PAGE_SCRIPT = """
             #!/bin/busybox sh
             CR=$(printf '\\r')
-            read -r -t 5 request
-            while read -r -t 5 header; do
+            read -r -t 2 request
+            while read -r -t 2 header; do
               case "$header" in ""|"$CR") break ;; esac
             done
             body='<!doctype html><html><head><meta charset="utf-8"><title>Under maintenance</title></head><body><h1>Under maintenance</h1><p>This service is being updated in a planned maintenance window and will be back shortly. Please use your downtime procedure meanwhile.</p></body></html>'

@@ -44,7 +44,8 @@ class MaintenanceMode {
         return !paged(catalog, w).isEmpty();
     }
 
-    private static List<String> paged(Catalog catalog, Window w) {
+    /** The window's services that have a maintenance page. */
+    static List<String> paged(Catalog catalog, Window w) {
         return w.services().stream().filter(s -> catalog.services().containsKey(s)
                 && catalog.services().get(s).maintenancePage().isPresent()).toList();
     }

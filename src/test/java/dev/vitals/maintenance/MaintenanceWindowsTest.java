@@ -285,6 +285,7 @@ class MaintenanceWindowsTest {
             Instant end = Instant.parse((String) window(id).get("end"));
             await().atMost(Duration.ofSeconds(60)).until(() -> probeLog(probe).contains("page"));
             assertThat(window(id).get("maintenanceMode")).isEqualTo(true);
+            awaitNotice(id, "If you open paged meanwhile, you will see a page saying it is under maintenance");
             assertThat(pages(env)).singleElement().satisfies(p -> {
                 assertThat(p.labels()).containsEntry(Labels.WINDOW, id).containsEntry(Labels.SERVICE, "paged");
                 assertThat(p.servesAs(TestCatalog.network(env), "paged")).isTrue();
@@ -335,7 +336,15 @@ class MaintenanceWindowsTest {
             System.out.printf("maintenance mode: %d probe requests (%d answered by the page), 0 failed%n", log.size(),
                     log.stream().filter(l -> l.equals("page")).count());
         } finally {
+            // A window left open by a failure would put the page up again after the environment is given back.
             DockerCli.run("docker", "rm", "-f", probe);
+            try {
+                windows().stream().filter(w -> env.equals(w.get("environment")) && "ACTIVE".equals(w.get("status")))
+                        .forEach(w -> console.ask("bob", "deploys", "/maintenance end " + w.get("id")));
+                await().atMost(Duration.ofSeconds(30)).until(() -> pages(env).isEmpty());
+            } catch (RuntimeException | AssertionError e) {
+                System.out.println("cleaning up after the maintenance mode test: " + e);
+            }
         }
     }
 
