@@ -150,6 +150,10 @@ public final class TestCatalog {
                     image: vitals-demo/backend
                     strategy: recreate
                     health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
+                  paged:
+                    image: vitals-demo/backend
+                    health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
+                    maintenance-page: {image: "vitals-demo/maintenance-page:v1", port: 8080}
                   hooked:
                     image: vitals-demo/backend
                     health: {interval: 1s, timeout: 5s, retries: 3, gate-timeout: 30s}
@@ -211,6 +215,7 @@ public final class TestCatalog {
                   - {image: "vitals-demo/backend:v1.6-broken", healthy: false}
                   - {image: "vitals-demo/frontend:v2.0"}
                   - {image: "vitals-demo/frontend:v2.1"}
+                  - {image: "vitals-demo/maintenance-page:v1", kind: maintenance-page}
                 """);
         try {
             Path dir = Files.createDirectories(Path.of("target", "test-" + RUN));

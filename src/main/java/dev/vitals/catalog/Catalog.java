@@ -144,11 +144,19 @@ public record Catalog(
             Hooks hooks,
             int deployOrder,
             Resources resources,
-            Optional<Risk> minRisk) {
+            Optional<Risk> minRisk,
+            Optional<MaintenancePage> maintenancePage) {
 
         public String imageRef(String version) {
             return image + ":" + version;
         }
+    }
+
+    /**
+     * Maintenance mode for a service: during a maintenance window its alias moves to a container of
+     * {@code image}, which answers on {@code port} (the service's port, so clients reach it by the same name).
+     */
+    public record MaintenancePage(String image, int port) {
     }
 
     /**
@@ -204,8 +212,14 @@ public record Catalog(
     /**
      * An image the project builds itself when missing (there may be no registry to pull from):
      * {@code image} is the repository, {@code version} the tag (and what its {@code /version} answers).
+     * A {@code maintenancePage} image instead answers every path with a short HTML page and HTTP 503.
      */
-    public record LocalImage(String image, String version, boolean healthy) {
+    public record LocalImage(String image, String version, boolean healthy, boolean maintenancePage) {
+        /** A tiny web service image. */
+        public LocalImage(String image, String version, boolean healthy) {
+            this(image, version, healthy, false);
+        }
+
         public String ref() {
             return image + ":" + version;
         }

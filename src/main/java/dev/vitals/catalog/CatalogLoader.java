@@ -9,6 +9,7 @@ import dev.vitals.catalog.Catalog.Health;
 import dev.vitals.catalog.Catalog.Hook;
 import dev.vitals.catalog.Catalog.Hooks;
 import dev.vitals.catalog.Catalog.LocalImage;
+import dev.vitals.catalog.Catalog.MaintenancePage;
 import dev.vitals.catalog.Catalog.MaintenanceSettings;
 import dev.vitals.catalog.Catalog.Policy;
 import dev.vitals.catalog.Catalog.Resources;
@@ -144,15 +145,20 @@ public final class CatalogLoader {
 
         List<LocalImage> localImages = new ArrayList<>();
         for (YamlNode n : root.get("local-images").list()) {
-            n.map(Set.of("image", "healthy"));
+            n.map(Set.of("image", "healthy", "kind"));
             String image = n.get("image").string();
             int colon = image.lastIndexOf(':');
             if (colon < 0 || !Names.REPOSITORY.matcher(image.substring(0, colon)).matches()
                     || !Names.isTag(image.substring(colon + 1))) {
                 throw n.get("image").error("expected repository:tag such as vitals-demo/backend:v1.4, got '" + image + "'");
             }
+            boolean page = n.get("kind").oneOf("one of", k -> switch (k) {
+                case "service" -> Optional.of(false);
+                case "maintenance-page" -> Optional.of(true);
+                default -> Optional.<Boolean>empty();
+            }, "service, maintenance-page", false);
             localImages.add(new LocalImage(image.substring(0, colon), image.substring(colon + 1),
-                    n.get("healthy").bool(true)));
+                    n.get("healthy").bool(true), page));
         }
         return new Catalog(root.file(), Map.copyOf(environments), orderedCopy(services), Map.copyOf(users),
                 Map.copyOf(roles), List.copyOf(policies), defaults, deploy, maintenance, monitoring,
@@ -209,7 +215,7 @@ public final class CatalogLoader {
 
     private static Service service(String name, YamlNode node, Resources defaultResources) {
         node.map(Set.of("image", "strategy", "replicas", "port", "health", "env", "volumes", "labels", "hooks",
-                "deploy-order", "resources", "min-risk"));
+                "deploy-order", "resources", "min-risk", "maintenance-page"));
         String image = node.get("image").string();
         if (!Names.REPOSITORY.matcher(image).matches()) {
             throw node.get("image").error("expected an image repository without a tag, such as"
@@ -234,7 +240,21 @@ public final class CatalogLoader {
         return new Service(name, image, strategy, replicas, node.get("port").integer(8080, 1, 65535), health,
                 SecretReferences.PROCESS.resolvedMap(node.get("env")), node.get("volumes").isMissing() ? List.of() : node.get("volumes").strings(),
                 node.get("labels").stringMap(), hooks, node.get("deploy-order").integer(100, 0, 10_000),
-                ResourceLimits.read(node.get("resources"), defaultResources), minRisk(node.get("min-risk")));
+                ResourceLimits.read(node.get("resources"), defaultResources), minRisk(node.get("min-risk")),
+                maintenancePage(node.get("maintenance-page"), node.get("port").integer(8080, 1, 65535)));
+    }
+
+    private static Optional<MaintenancePage> maintenancePage(YamlNode node, int servicePort) {
+        if (node.isMissing()) {
+            return Optional.empty();
+        }
+        node.map(Set.of("image", "port"));
+        String image = node.get("image").string();
+        if (!image.matches("[a-z0-9./_:-]+")) {
+            throw node.get("image").error("expected an image reference such as vitals-demo/maintenance-page:v1, got '"
+                    + image + "'");
+        }
+        return Optional.of(new MaintenancePage(image, node.get("port").integer(servicePort, 1, 65535)));
     }
 
     private static WatchPhase watchPhase(YamlNode n) {

@@ -127,6 +127,10 @@ class DeploymentChat {
         if (!steps.isEmpty()) {
             StepRecord last = steps.getLast();
             lines.add("Step " + last.seq() + ": " + last.name() + " — " + last.status().name().toLowerCase());
+            if (last.name().equals(Steps.AWAIT_WINDOW) && last.status() == StepRecord.StepStatus.RUNNING) {
+                lines.add("⏸ Waiting for the maintenance window to end: the maintenance page serves " + d.service()
+                        + " until then, and " + d.version() + " takes over at its end (or at /maintenance end).");
+            }
         }
         if (d.status().terminal() && d.detail() != null) {
             lines.add(d.detail());

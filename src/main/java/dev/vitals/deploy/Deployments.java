@@ -359,10 +359,10 @@ public class Deployments {
             run.incoming.add(kept.getFirst().id());
             if (kept.getFirst().running()) {
                 run.say("↩ " + d.version() + " is still running as hot standby: switching back.");
-                return steps.switchBack();
+                return steps.switchBack(run);
             }
             run.say("↩ starting the kept " + d.version() + " container, then switching back.");
-            return steps.restartKept();
+            return steps.restartKept(run);
         }
         run.say("↩ redeploying " + d.version() + " (" + d.shortDigest() + ").");
         return steps.redeploy(run);

@@ -30,8 +30,22 @@ class LiveVersions {
                 .toList();
     }
 
+    /**
+     * The live version: what serves; while a maintenance page serves instead, what the page displaced
+     * (running off the traffic path until the window ends).
+     */
     List<ContainerInfo> live(Environment env, Service service) {
-        return managed(env, service).stream().filter(c -> c.servesAs(env.network(), service.name())).toList();
+        List<ContainerInfo> managed = managed(env, service);
+        List<ContainerInfo> serving = managed.stream().filter(c -> c.servesAs(env.network(), service.name())).toList();
+        if (!serving.isEmpty() || service.maintenancePage().isEmpty()) {
+            return serving;
+        }
+        java.util.Set<String> displaced = new java.util.HashSet<>();
+        runtime.containers(env.engine(), Map.of(Labels.MANAGED, "true", Labels.SERVICE, service.name(),
+                        Labels.ENVIRONMENT, env.name(), Labels.ROLE, Labels.MAINTENANCE_PAGE)).stream()
+                .filter(p -> p.servesAs(env.network(), service.name()))
+                .forEach(p -> displaced.addAll(PageSwitch.displacedIds(p)));
+        return managed.stream().filter(c -> c.running() && displaced.contains(c.id())).toList();
     }
 
     /**

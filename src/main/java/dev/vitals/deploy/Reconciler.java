@@ -50,6 +50,7 @@ class Reconciler {
     private final Clock clock;
     private final RunJournal journal;
     private final Leadership leadership;
+    private final PageSwitch pages;
     /** Deployments found RUNNING at start that still await reconciliation (the engine may be down). */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     /** Of those, the ones this process gave up on because the engine stopped answering. */
@@ -58,8 +59,9 @@ class Reconciler {
 
     Reconciler(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
-               TrafficSwitch traffic, Clock clock, RunJournal journal, Leadership leadership) {
+               TrafficSwitch traffic, Clock clock, RunJournal journal, Leadership leadership, PageSwitch pages) {
         this.journal = journal;
+        this.pages = pages;
         this.catalog = catalog;
         this.store = store;
         this.lifecycle = lifecycle;
@@ -163,6 +165,7 @@ class Reconciler {
 
         boolean resumable = d.kind() == Deployment.Kind.DEPLOY && d.strategy() == Strategy.BLUE_GREEN
                 && interrupted.isPresent() && (interrupted.get().name().equals(Steps.WAIT_HEALTHY)
+                || interrupted.get().name().equals(Steps.AWAIT_WINDOW)
                 || interrupted.get().name().equals(Steps.VERIFY) && switchComplete)
                 && incoming.size() == 1 && created.contains(incoming.getFirst().id()) && incoming.getFirst().running();
         if (resumable) {
@@ -204,11 +207,13 @@ class Reconciler {
         // running standby or kept stopped container — and then, only then, the incoming ones leave.
         List<ContainerInfo> back = previousRecorded && !previous.isEmpty() ? previous
                 : fallbackPrevious(d, managed, incoming, env, service);
+        // While a maintenance page serves, what served before goes back to running behind it, not to the alias.
+        boolean pageServes = pages.serving(env, service).isPresent();
         for (ContainerInfo c : back) {
             if (!c.running()) {
                 runtime.start(env.engine(), c.id());
             }
-            if (!c.servesAs(env.network(), service.name())) {
+            if (!pageServes && !c.servesAs(env.network(), service.name())) {
                 traffic.move(env, service, null, c.id());
             }
         }

@@ -37,6 +37,7 @@ class Steps {
     static final String RETIRE = "retire old";
     static final String STOP_OLD = "stop old";
     static final String START_KEPT = "start kept";
+    static final String AWAIT_WINDOW = "wait for window end";
     static final Duration POLL = Duration.ofMillis(200);
 
     /** Steps that move traffic: once begun they cannot be stopped halfway, so a cancel cannot apply to them. */
@@ -52,11 +53,15 @@ class Steps {
     private final Clock clock;
     private final RunJournal journal;
     private final java.time.format.DateTimeFormatter times;
+    private final PageSwitch pages;
+    private final DeploymentChat chat;
 
     Steps(ContainerRuntime runtime, TrafficSwitch traffic, MaintenanceWindows windows, DeploymentStore store,
-          Catalog catalog, Clock clock, RunJournal journal,
+          Catalog catalog, Clock clock, RunJournal journal, PageSwitch pages, DeploymentChat chat,
           @org.springframework.beans.factory.annotation.Value("${vitals.zone:UTC}") java.time.ZoneId zone) {
         this.journal = journal;
+        this.pages = pages;
+        this.chat = chat;
         this.times = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").withZone(zone);
         this.runtime = runtime;
         this.traffic = traffic;
@@ -77,6 +82,7 @@ class Steps {
             steps.add(stopOld());
         }
         if (strategy == Strategy.ROLLING) {
+            paged(run.service, steps);
             for (int i = 1; i <= run.service.replicas(); i++) {
                 steps.add(replaceReplica(i, run.service.replicas()));
             }
@@ -85,6 +91,7 @@ class Steps {
             steps.add(startNew());
             steps.add(waitHealthy());
             steps.add(hook(SMOKE, s -> s.hooks().smoke()));
+            paged(run.service, steps);
             steps.add(switchTraffic());
         }
         steps.add(verifyStable());
@@ -94,17 +101,75 @@ class Steps {
 
     /** A redeploy of an earlier digest: no hooks (migrations only go forward). */
     List<PipelineStep> redeploy(Run run) {
-        return List.of(preflight(), startNew(), waitHealthy(), switchTraffic(), verifyStable(), retireOld());
+        return paged(run.service, preflight(), startNew(), waitHealthy(), switchTraffic(), verifyStable(), retireOld());
     }
 
     /** Back to a container that is still running off the traffic path: a switch only. */
-    List<PipelineStep> switchBack() {
-        return List.of(aliasGuard(), switchTraffic(), verifyStable(), retireOld());
+    List<PipelineStep> switchBack(Run run) {
+        return paged(run.service, aliasGuard(), switchTraffic(), verifyStable(), retireOld());
     }
 
     /** Back to a kept, stopped container: start it, gate on health, switch. */
-    List<PipelineStep> restartKept() {
-        return List.of(aliasGuard(), startKept(), waitHealthy(), switchTraffic(), verifyStable(), retireOld());
+    List<PipelineStep> restartKept(Run run) {
+        return paged(run.service, aliasGuard(), startKept(), waitHealthy(), switchTraffic(), verifyStable(),
+                retireOld());
+    }
+
+    /** A service with a maintenance page waits, before its traffic moves, for a window in which the page serves. */
+    private void paged(Catalog.Service service, List<PipelineStep> steps) {
+        if (service.maintenancePage().isPresent()) {
+            steps.add(awaitWindowEnd());
+        }
+    }
+
+    private List<PipelineStep> paged(Catalog.Service service, PipelineStep... plan) {
+        List<PipelineStep> steps = new ArrayList<>();
+        for (PipelineStep step : plan) {
+            if (step.name().equals(SWITCH)) {
+                paged(service, steps);
+            }
+            steps.add(step);
+        }
+        return List.copyOf(steps);
+    }
+
+    /**
+     * While the service's maintenance page serves for an active window, the new version is ready but the
+     * switch waits: at the window's end (or at once with {@code /maintenance end}) it goes from the page
+     * to the new version. Skipped when no page serves.
+     */
+    PipelineStep awaitWindowEnd() {
+        return new PipelineStep() {
+            public String name() { return AWAIT_WINDOW; }
+
+            public Duration timeout(Run run) { return catalog.maintenance().maxDuration().plusMinutes(10); }
+
+            public boolean resumable() { return true; }
+
+            public StepOutcome execute(Run run) throws InterruptedException {
+                Optional<ContainerInfo> page = pages.serving(run.env, run.service);
+                if (page.isEmpty()) {
+                    return new StepOutcome.Skipped("no maintenance page serves " + run.service.name());
+                }
+                String window = page.get().labels().getOrDefault(Labels.WINDOW, "the window");
+                Instant from = clock.instant();
+                if (windows.active(run.env.name(), run.service.name(), from)) {
+                    run.say("⏸ the maintenance page serves " + run.service.name() + " during " + window + "; "
+                            + run.deployment.version() + " is ready and takes over when the window ends (/maintenance"
+                            + " end " + window + " switches now).");
+                    chat.refreshCard(run.deployment.id());
+                }
+                while (windows.active(run.env.name(), run.service.name(), clock.instant())
+                        && !run.cancelRequested() && pages.serving(run.env, run.service).isPresent()) {
+                    Thread.sleep(POLL.multipliedBy(5));
+                    checkpoint();
+                }
+                String waited = DurationText.format(Duration.between(from, clock.instant()).truncatedTo(ChronoUnit.SECONDS));
+                return new StepOutcome.Succeeded(run.cancelRequested() ? "a cancel came while waiting for " + window
+                        : window + " has ended (waited " + waited + "): the switch goes from the maintenance page to "
+                        + run.deployment.version());
+            }
+        };
     }
 
     PipelineStep preflight() {
@@ -308,8 +373,10 @@ class Steps {
                 for (ContainerInfo extra : run.previous.stream().skip(1).toList()) {
                     moveTraffic(run, extra.id(), to);
                 }
+                boolean fromPage = offThePage(run, to);
                 long micros = (System.nanoTime() - t0) / 1000;
                 return new StepOutcome.Succeeded(run.service.name() + " is now served by " + run.deployment.version()
+                        + (fromPage ? " (from the maintenance page)" : "")
                         + (from == null ? "" : "; " + run.previousVersion() + " is off the traffic path") + " (switch took "
                         + String.format("%.1f", micros / 1000.0) + " ms)");
             }
@@ -332,6 +399,7 @@ class Steps {
                 }
                 String from = run.previous.size() >= replica ? run.previous.get(replica - 1).id() : null;
                 moveTraffic(run, from, id);
+                offThePage(run, id);
                 if (replica == of) {
                     for (ContainerInfo extra : run.previous.stream().skip(of).toList()) {
                         moveTraffic(run, extra.id(), id);
@@ -477,6 +545,21 @@ class Steps {
         run.moves.add(new Run.Move(seq, from, to));
         traffic.move(run.env, run.service, from, to);
         journal.moved(run.deployment.id(), seq, RunJournal.MoveState.DONE);
+    }
+
+    /**
+     * A maintenance page that still serves beside the new version (the window has ended, or was ended with
+     * /maintenance end) leaves the traffic path through the same switch; the maintenance feature removes
+     * it. Not a journaled move: undoing the deployment goes back to the live version, never to the page.
+     */
+    private boolean offThePage(Run run, String to) throws InterruptedException {
+        Optional<ContainerInfo> page = pages.serving(run.env, run.service);
+        if (page.isEmpty()) {
+            return false;
+        }
+        checkpoint();
+        traffic.move(run.env, run.service, page.get().id(), to);
+        return true;
     }
 
     /** A step abandoned after its timeout makes no further change to the engine. */

@@ -111,11 +111,15 @@ public class LocalImageBuilder {
         var out = new ByteArrayOutputStream(busyboxBytes.length + 16 * 1024);
         try (var tar = new TarArchiveOutputStream(out)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            file(tar, "Dockerfile", dockerfile(image.healthy()).getBytes(StandardCharsets.UTF_8), 0644);
+            file(tar, "Dockerfile", (image.maintenancePage() ? PAGE_DOCKERFILE : dockerfile(image.healthy()))
+                    .getBytes(StandardCharsets.UTF_8), 0644);
             directory(tar, "bin/");
             file(tar, "bin/busybox", busyboxBytes, 0755);
             for (var applet : APPLETS) {
                 symlink(tar, "bin/" + applet, "busybox");
+            }
+            if (image.maintenancePage()) {
+                file(tar, "bin/page", PAGE_SCRIPT.getBytes(StandardCharsets.UTF_8), 0755);
             }
             directory(tar, "www/");
             file(tar, "www/health", "ok".getBytes(StandardCharsets.UTF_8), 0644);
@@ -140,6 +144,32 @@ public class LocalImageBuilder {
                 CMD ["/bin/busybox","httpd","-f","-p","%1$d","-h","/www"]
                 """.formatted(PORT, healthPath);
     }
+
+    /**
+     * A maintenance page: busybox {@code nc} as a persistent server ({@code -ll}) runs {@code /bin/page} for
+     * each connection, which reads the request and answers 503 with a short HTML page, whatever the path.
+     * It listens on {@code $PORT} (default 8080) and is healthy when it answers so.
+     */
+    static final String PAGE_DOCKERFILE = """
+            FROM scratch
+            COPY bin /bin
+            ENV PATH=/bin
+            EXPOSE %1$d
+            HEALTHCHECK --interval=1s --timeout=5s --retries=3 CMD ["/bin/busybox","sh","-c","/bin/busybox wget -q -O- http://127.0.0.1:${PORT:-%1$d}/ 2>&1 | /bin/busybox grep -q 'Service Unavailable'"]
+            CMD ["/bin/busybox","sh","-c","exec /bin/busybox nc -ll -p ${PORT:-%1$d} -e /bin/page"]
+            """.formatted(PORT);
+
+    /** Reads the request line and headers (so the client sees no reset), then answers 503 with the page. */
+    static final String PAGE_SCRIPT = """
+            #!/bin/busybox sh
+            CR=$(printf '\\r')
+            read -r -t 2 request
+            while read -r -t 2 header; do
+              case "$header" in ""|"$CR") break ;; esac
+            done
+            body='<!doctype html><html><head><meta charset="utf-8"><title>Under maintenance</title></head><body><h1>Under maintenance</h1><p>This service is being updated in a planned maintenance window and will be back shortly. Please use your downtime procedure meanwhile.</p></body></html>'
+            printf 'HTTP/1.0 503 Service Unavailable\\r\\nContent-Type: text/html; charset=utf-8\\r\\nRetry-After: 300\\r\\nCache-Control: no-store\\r\\nContent-Length: %s\\r\\nConnection: close\\r\\n\\r\\n%s' "${#body}" "$body"
+            """;
 
     private static String indexHtml(LocalImage image) {
         var name = escape(image.image());

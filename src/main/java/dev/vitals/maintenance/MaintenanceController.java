@@ -21,8 +21,10 @@ class MaintenanceController {
     private final WindowStore store;
     private final NoticeText text;
     private final Clock clock;
+    private final dev.vitals.catalog.Catalog catalog;
 
-    MaintenanceController(WindowStore store, NoticeText text, Clock clock) {
+    MaintenanceController(WindowStore store, NoticeText text, Clock clock, dev.vitals.catalog.Catalog catalog) {
+        this.catalog = catalog;
         this.store = store;
         this.text = text;
         this.clock = clock;
@@ -67,6 +69,6 @@ class MaintenanceController {
         List<NoticeView> notices = store.notices(w.id()).stream().filter(n -> n.sentAt() != null)
                 .map(n -> new NoticeView(n.kind().word(), n.sentAt(), n.late())).toList();
         return new WindowView(w.id(), w.services(), w.environment(), w.start(), w.end(), w.status().name(), w.reason(),
-                false, w.openedBy(), notices);
+                MaintenanceMode.on(catalog, w), w.openedBy(), notices);
     }
 }

@@ -95,7 +95,7 @@ class NoticeSender {
             case SCHEDULED -> text.scheduled(w);
             case REMINDER -> text.reminder(w, Duration.between(now, w.start()).isNegative() ? Duration.ZERO
                     : Duration.between(now, w.start()));
-            case START -> text.start(w);
+            case START -> text.start(w) + NoticeText.pageNote(MaintenanceMode.paged(catalog, w));
             case ENDING_SOON -> text.endingSoon(w, now);
             case COMPLETION -> text.completion(w, changes(w));
             case CANCELLED -> text.cancelled(w, w.closedBy() == null ? "a maintainer" : w.closedBy());

@@ -53,6 +53,12 @@ final class NoticeText {
                 + " and enter records once we post that it is over.";
     }
 
+    /** For a window that puts services in maintenance mode: what people will see if they open them. */
+    static String pageNote(List<String> paged) {
+        return paged.isEmpty() ? "" : "\nIf you open " + String.join(", ", paged) + " meanwhile, you will see a"
+                + " page saying it is under maintenance: that is expected.";
+    }
+
     String endingSoon(Window w, Instant now) {
         return "⌛ **Maintenance " + w.id() + " is due to end in " + words(Duration.between(now, w.end()))
                 + "**, at " + when(w.end()) + ". " + capital(affected(w)) + " should be back then; we will post"

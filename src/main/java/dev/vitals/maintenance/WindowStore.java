@@ -107,6 +107,19 @@ class WindowStore {
                 .params(ts(now), ts(now)).query(WindowStore::window).list();
     }
 
+    /** Windows whose maintenance pages may be up: active ones, and ended ones not yet cleared. */
+    List<Window> withPages() {
+        return jdbc.sql("""
+                        SELECT * FROM maintenance_window
+                        WHERE status = 'ACTIVE' OR (status = 'ENDED' AND NOT pages_done)
+                        ORDER BY starts_at, id""")
+                .query(WindowStore::window).list();
+    }
+
+    void pagesDone(String windowId) {
+        jdbc.sql("UPDATE maintenance_window SET pages_done = TRUE WHERE id = ?").param(windowId).update();
+    }
+
     // ---- notices ----------------------------------------------------------------------------------
 
     void addNotice(String windowId, Notice.Kind kind, Instant due, Duration lead) {

@@ -58,7 +58,13 @@ class CatalogLoaderTest {
                 .isEqualTo(new Catalog.Channels("deploys", "announcements", "incidents"));
         assertThat(c.localImages()).extracting(Catalog.LocalImage::ref).containsExactlyInAnyOrder(
                 "vitals-demo/backend:v1.3", "vitals-demo/backend:v1.4", "vitals-demo/backend:v1.5",
-                "vitals-demo/backend:v1.6-broken", "vitals-demo/frontend:v2.0", "vitals-demo/frontend:v2.1");
+                "vitals-demo/backend:v1.6-broken", "vitals-demo/frontend:v2.0", "vitals-demo/frontend:v2.1",
+                "vitals-demo/maintenance-page:v1");
+        assertThat(c.localImages()).filteredOn(Catalog.LocalImage::maintenancePage).extracting(Catalog.LocalImage::ref)
+                .containsExactly("vitals-demo/maintenance-page:v1");
+        assertThat(c.services().get("backend").maintenancePage())
+                .contains(new Catalog.MaintenancePage("vitals-demo/maintenance-page:v1", 8080));
+        assertThat(c.services().get("frontend").maintenancePage()).isEmpty();
         assertThat(c.localImages()).filteredOn(i -> !i.healthy()).extracting(Catalog.LocalImage::version)
                 .containsExactly("v1.6-broken");
     }

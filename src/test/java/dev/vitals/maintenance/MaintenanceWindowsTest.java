@@ -9,6 +9,8 @@ import dev.vitals.catalog.Catalog;
 import dev.vitals.deploy.ContainerRuntime;
 import dev.vitals.DeployDriver;
 import dev.vitals.DeployDriver.DeploymentView;
+import dev.vitals.DockerCli;
+import dev.vitals.deploy.Labels;
 import dev.vitals.MovableClock;
 import dev.vitals.TestCatalog;
 import java.io.StringReader;
@@ -254,6 +256,105 @@ class MaintenanceWindowsTest {
         assertThat(after.<VEvent>getComponents("VEVENT").stream()
                 .filter(e -> e.getUid().orElseThrow().getValue().startsWith(frontend.toLowerCase() + "-"))
                 .map(e -> e.getStatus().getValue())).containsExactly("CANCELLED");
+    }
+
+    /** Asks {@code paged} for /version every 50 ms: "ok <version>", "page" (503 with HTML), or "FAIL …" (no answer). */
+    private static final String PROBE = "while true; do"
+            + " r=$(printf 'GET /version HTTP/1.0\\r\\n\\r\\n' | /bin/busybox timeout 5 /bin/busybox nc paged 8080 2>&1);"
+            + " case \"$r\" in"
+            + " 'HTTP/1.0 503 '*'<html'*) echo page ;;"
+            + " 'HTTP/1.'?' 200 '*) echo \"ok $(echo \"$r\" | /bin/busybox tail -n 1)\" ;;"
+            + " *) echo \"FAIL $(echo \"$r\" | /bin/busybox head -n 1)\" ;;"
+            + " esac; sleep 0.05; done";
+
+    @Test
+    void maintenanceModeServesThePageForTheWindowAndADeployInsideTakesOverAtItsEndWithoutAFailedRequest() {
+        // given paged (a service with a maintenance page) at v1.3, and a client on the network asking it every 50 ms
+        String env = TestCatalog.stagingEnvironment();
+        driver.deployed("alice", "paged", "v1.3", env);
+        String probe = "probe-" + env;
+        DockerCli.run("docker", "run", "-d", "--init", "--name", probe, "--network", TestCatalog.network(env),
+                "--label", "vitals.environment=" + env, "--entrypoint", "/bin/busybox", "vitals-demo/backend:v1.3",
+                "sh", "-c", PROBE);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> probeLog(probe).contains("ok v1.3"));
+
+            // when a window for paged starts, the page serves (503 with HTML) and v1.3 runs behind it
+            String id = windowId(console.ask("bob", "deploys", "/maintenance start 30m \"kernel patch\" services:paged env:"
+                    + env));
+            Instant end = Instant.parse((String) window(id).get("end"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> probeLog(probe).contains("page"));
+            assertThat(window(id).get("maintenanceMode")).isEqualTo(true);
+            awaitNotice(id, "If you open paged meanwhile, you will see a page saying it is under maintenance");
+            assertThat(pages(env)).singleElement().satisfies(p -> {
+                assertThat(p.labels()).containsEntry(Labels.WINDOW, id).containsEntry(Labels.SERVICE, "paged");
+                assertThat(p.servesAs(TestCatalog.network(env), "paged")).isTrue();
+            });
+            assertThat(driver.serving("paged", env)).singleElement()
+                    .satisfies(c -> assertThat(c.labels()).containsEntry(Labels.ROLE, Labels.MAINTENANCE_PAGE));
+            assertThat(driver.all("paged", env)).filteredOn(c -> "v1.3".equals(c.labels().get(Labels.VERSION)))
+                    .singleElement().satisfies(c -> assertThat(c.running()).isTrue());
+
+            // and a deploy of v1.4 inside the window runs its steps, then waits for the window's end, saying so
+            String d = driver.request("alice", "/deploy paged v1.4 " + env);
+            DeploymentView waiting = driver.awaitStep(d, "wait for window end", "RUNNING");
+            driver.awaitThreadContains(waiting, "takes over when the window ends");
+            await().atMost(Duration.ofSeconds(15)).until(() -> console.channel("deploys").stream()
+                    .filter(m -> waiting.threadId().equals(m.threadId())).anyMatch(m -> m.text()
+                            .contains("Waiting for the maintenance window to end")));
+            assertThat(waiting.step("wait healthy").status()).isEqualTo("SUCCEEDED");
+            assertThat(probeLog(probe)).doesNotContain("ok v1.4");
+
+            // when the window's end comes, v1.4 takes over from the page, and the page container goes
+            clock.moveTo(end);
+            DeploymentView done = driver.awaitEnd(d);
+            assertThat(done.status()).as("%s %s", done.detail(), done.steps()).isEqualTo("SUCCEEDED");
+            assertThat(done.step("switch traffic").detail()).contains("from the maintenance page");
+            await().atMost(Duration.ofSeconds(60)).until(() -> probeLog(probe).lines()
+                    .filter(l -> l.equals("ok v1.4")).count() >= 10);
+            assertThat(driver.servingVersions("paged", env)).containsExactly("v1.4");
+            await().atMost(Duration.ofSeconds(30)).until(() -> pages(env).isEmpty());
+
+            // and a second window, ended early with /maintenance end, puts the page up and then v1.4 back
+            String second = windowId(console.ask("bob", "deploys",
+                    "/maintenance start 30m \"follow-up\" services:paged env:" + env));
+            int before = probeLog(probe).lines().toList().size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> probeLog(probe).lines().skip(before)
+                    .anyMatch(l -> l.equals("page")));
+            console.ask("bob", "deploys", "/maintenance end " + second);
+            await().atMost(Duration.ofSeconds(60)).until(() -> pages(env).isEmpty());
+            int after = probeLog(probe).lines().toList().size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> probeLog(probe).lines().skip(after)
+                    .filter(l -> l.equals("ok v1.4")).count() >= 5);
+            assertThat(driver.servingVersions("paged", env)).containsExactly("v1.4");
+
+            // then the client never failed to get an answer: v1.3, the page, v1.4, the page, v1.4
+            List<String> log = probeLog(probe).lines().toList();
+            assertThat(log).filteredOn(l -> l.startsWith("FAIL")).isEmpty();
+            assertThat(log.indexOf("ok v1.4")).isGreaterThan(log.indexOf("page"));
+            assertThat(log.lastIndexOf("ok v1.3")).isLessThan(log.indexOf("ok v1.4"));
+            System.out.printf("maintenance mode: %d probe requests (%d answered by the page), 0 failed%n", log.size(),
+                    log.stream().filter(l -> l.equals("page")).count());
+        } finally {
+            // A window left open by a failure would put the page up again after the environment is given back.
+            DockerCli.run("docker", "rm", "-f", probe);
+            try {
+                windows().stream().filter(w -> env.equals(w.get("environment")) && "ACTIVE".equals(w.get("status")))
+                        .forEach(w -> console.ask("bob", "deploys", "/maintenance end " + w.get("id")));
+                await().atMost(Duration.ofSeconds(30)).until(() -> pages(env).isEmpty());
+            } catch (RuntimeException | AssertionError e) {
+                System.out.println("cleaning up after the maintenance mode test: " + e);
+            }
+        }
+    }
+
+    private static String probeLog(String probe) {
+        return DockerCli.run("docker", "logs", probe);
+    }
+
+    private List<ContainerRuntime.ContainerInfo> pages(String env) {
+        return driver.all("paged", env).stream()
+                .filter(c -> Labels.MAINTENANCE_PAGE.equals(c.labels().get(Labels.ROLE))).toList();
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
