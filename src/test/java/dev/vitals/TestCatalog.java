@@ -201,6 +201,9 @@ public final class TestCatalog {
                     + " clinical-approver: 1}, maintenance-window: true, checklist: [" + String.join(", ", HIGH_RISK_CHECKLIST)
                     + "]}\n");
         }
+        // A failed or rolled-back deployment opens a P1 in the production-like environments, as in production.
+        y.append("incidents:\n  open-on-failure: [").append(String.join(", ", allEnvironments().stream()
+                .filter(e -> !e.startsWith(RUN + "-s")).toList())).append("]\n");
         y.append("""
                 deploy: {verify-stable: 1s, hot-standby: 15m, keep-stopped: 2}
                 maintenance: {reminders: [1d, 30m], ending-soon: 10m, max-duration: 12h}

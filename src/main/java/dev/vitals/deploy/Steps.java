@@ -52,10 +52,13 @@ class Steps {
     private final Clock clock;
     private final RunJournal journal;
     private final java.time.format.DateTimeFormatter times;
+    private final org.springframework.beans.factory.ObjectProvider<IncidentGate> incidents;
 
     Steps(ContainerRuntime runtime, TrafficSwitch traffic, MaintenanceWindows windows, DeploymentStore store,
           Catalog catalog, Clock clock, RunJournal journal,
-          @org.springframework.beans.factory.annotation.Value("${vitals.zone:UTC}") java.time.ZoneId zone) {
+          @org.springframework.beans.factory.annotation.Value("${vitals.zone:UTC}") java.time.ZoneId zone,
+          org.springframework.beans.factory.ObjectProvider<IncidentGate> incidents) {
+        this.incidents = incidents;
         this.journal = journal;
         this.times = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").withZone(zone);
         this.runtime = runtime;
@@ -121,6 +124,15 @@ class Steps {
                     return new StepOutcome.Failed(d.service() + " in " + d.environment() + " is locked by " + f.owner()
                             + " since " + f.since().truncatedTo(ChronoUnit.SECONDS) + ": " + UserText.quoted(f.reason())
                             + ". Ask them to /unlock " + d.service() + " " + d.environment() + " first.");
+                }
+                if (d.kind() == Deployment.Kind.DEPLOY) {
+                    // An open P0/P1 on the service: only a rollback may change it until the incident is resolved.
+                    Optional<String> incident = incidents.stream()
+                            .map(g -> g.blocking(d.service(), d.environment()))
+                            .flatMap(Optional::stream).findFirst();
+                    if (incident.isPresent()) {
+                        return new StepOutcome.Failed(incident.get());
+                    }
                 }
                 String engineVersion;
                 try {
