@@ -99,7 +99,7 @@ class PostDeployWatch {
         }
         say(d.map(Deployment::cardChannel).orElse(null), d.map(Deployment::threadId).orElse(null),
                 "👁 post-deploy watch of " + e.version() + " started: " + schedule(phases) + "; first check at "
-                        + first + ".");
+                        + first.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ".");
         for (String old : replaced) {
             deployments.find(old).ifPresent(o -> say(o.cardChannel(), o.threadId(), "👁 post-deploy watch of "
                     + o.version() + " stopped: " + e.deploymentId() + " replaced it with " + e.version() + "."));
@@ -188,7 +188,8 @@ class PostDeployWatch {
         StringBuilder b = new StringBuilder(r.healthy() ? "💚" : "🔴").append(" watch check ").append(w.checks())
                 .append(" (").append(at).append(" after the deploy): ").append(r.summary());
         r.details().forEach(d -> b.append("\n").append(d));
-        b.append(w.nextAt() == null ? "\nThe watch is complete." : "\nNext check at " + w.nextAt() + ".");
+        b.append(w.nextAt() == null ? "\nThe watch is complete." : "\nNext check at "
+                + w.nextAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ".");
         if (!r.healthy()) {
             b.append("\nAn incident is opened for this deployment; /rollback ").append(w.service()).append(" ")
                     .append(w.environment()).append(" goes back.");
