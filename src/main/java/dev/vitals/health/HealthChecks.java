@@ -54,11 +54,11 @@ class HealthChecks {
                     .filter(c -> c.servesAs(env.network(), service.name()))
                     .sorted(Comparator.comparing(ContainerInfo::name)).toList();
         } catch (EngineUnavailableException e) {
-            return new Result(false, "the engine for " + env.name() + " does not answer: " + e.getMessage(), List.of(),
+            return new Result(false, "UNHEALTHY: the engine for " + env.name() + " does not answer: " + e.getMessage(), List.of(),
                     List.of());
         }
         if (live.isEmpty()) {
-            return new Result(false, "nothing serves " + service.name() + " in " + env.name(), List.of(), List.of());
+            return new Result(false, "UNHEALTHY: nothing serves " + service.name() + " in " + env.name(), List.of(), List.of());
         }
         List<String> details = new ArrayList<>();
         boolean healthy = true;

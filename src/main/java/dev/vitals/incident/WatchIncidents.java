@@ -1,6 +1,7 @@
 package dev.vitals.incident;
 
 import dev.vitals.catalog.Severity;
+import dev.vitals.health.LiveServiceUnhealthy;
 import dev.vitals.health.WatchCheckFailed;
 import java.util.List;
 import org.springframework.modulith.events.ApplicationModuleListener;
@@ -19,6 +20,24 @@ class WatchIncidents {
     WatchIncidents(Incidents incidents, IncidentStore store) {
         this.incidents = incidents;
         this.store = store;
+    }
+
+    /**
+     * A live container turned unhealthy: a P1 (one open per service and environment) linked to the deployment
+     * that started it, or a line in the open incident of the service; its recovery goes into the timeline.
+     */
+    @ApplicationModuleListener
+    void on(LiveServiceUnhealthy e) {
+        String line = e.container() + " (" + e.service() + " " + e.version() + ") turned "
+                + (e.recovered() ? "healthy again" : "unhealthy") + " (the engine's health check)";
+        List<Incident> open = store.openFor(e.service(), e.environment());
+        if (!open.isEmpty() || e.recovered()) {
+            open.stream().findFirst().ifPresent(i -> incidents.note(i.id(), "health", line, e.deploymentId()));
+            return;
+        }
+        incidents.open(new Incidents.Opening(Severity.P1, e.service() + " " + e.version() + " is unhealthy in "
+                + e.environment(), e.service(), e.environment(), "health", "health:" + e.service() + ":"
+                + e.environment(), "vitals", e.deploymentId() == null ? List.of() : List.of(e.deploymentId()), line));
     }
 
     @ApplicationModuleListener

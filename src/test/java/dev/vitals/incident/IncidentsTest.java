@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.vitals.ConsoleClient.Msg;
 import dev.vitals.DeployDriver;
 import dev.vitals.DeployDriver.DeploymentView;
+import dev.vitals.DockerCli;
 import dev.vitals.TestCatalog;
 import dev.vitals.VitalsIntegrationTest;
 import java.time.Duration;
@@ -88,7 +89,7 @@ class IncidentsTest extends VitalsIntegrationTest {
     @Test
     void aFailedProductionDeploymentOpensALinkedP1AndResolvingItAttachesAPostMortemWithTheDeployment() {
         // given a production deployment of leaky, signed off, whose snapshot hook fails
-        String env = TestCatalog.productionEnvironment();
+        String env = TestCatalog.pagingEnvironment();
         String d = driver.request("alice", "/deploy leaky v1.4 " + env);
         console.ask("bob", "deploys", "/approve " + d);
         DeploymentView failed = driver.awaitEnd(d);
@@ -147,6 +148,34 @@ class IncidentsTest extends VitalsIntegrationTest {
         assertThat(driver.servingVersions("backend", env)).containsExactly("v1.4");
         await().atMost(Duration.ofSeconds(10)).until(() -> ((List<?>) incident(id).get("deployments"))
                 .containsAll(List.of(blocked.id(), back.id())));
+    }
+
+    @Test
+    void aLiveContainerMadeUnhealthyOpensAnIncidentWithinSecondsAndItsRecoveryGoesIntoTheTimeline() {
+        // given backend v1.4 live in a production-like environment
+        String env = TestCatalog.pagingEnvironment();
+        String d = driver.request("alice", "/deploy backend v1.4 " + env);
+        console.ask("bob", "deploys", "/approve " + d);
+        assertThat(driver.awaitEnd(d).status()).isEqualTo("SUCCEEDED");
+        String container = driver.serving("backend", env).getFirst().name();
+
+        // when its health check starts failing
+        Instant broken = Instant.now();
+        DockerCli.run("docker", "exec", container, "/bin/busybox", "rm", "/www/health");
+
+        // then an incident opens within seconds, linked to the deployment that started it
+        Map<String, Object> incident = awaitIncident(i -> "health".equals(i.get("source"))
+                && env.equals(i.get("environment")));
+        System.out.println("MEASURED: incident for an unhealthy live container "
+                + Duration.between(broken, Instant.now()).toMillis() + " ms after its check began to fail");
+        String id = (String) incident.get("id");
+        assertThat(incident).containsEntry("severity", "P1").containsEntry("service", "backend");
+        assertThat((List<?>) incident.get("deployments")).contains(d);
+
+        // and when it recovers, that is in its timeline
+        DockerCli.run("docker", "exec", container, "/bin/busybox", "sh", "-c", "echo ok > /www/health");
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> timeline(id).stream()
+                .anyMatch(e -> String.valueOf(e.get("text")).contains("turned healthy again")));
     }
 
     private String incidentId(String reply) {
