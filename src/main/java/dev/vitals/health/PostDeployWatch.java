@@ -78,6 +78,7 @@ class PostDeployWatch {
             return;
         }
         Optional<Deployment> d = deployments.find(e.deploymentId());
+        // The first check's time is the watch's schedule from here on (see next()).
         Instant first = e.at().plus(phases.getFirst().every());
         List<String> replaced = tx.execute(t -> {
             List<String> older = jdbc.sql("""
@@ -94,16 +95,25 @@ class PostDeployWatch {
                     .update();
             return inserted == 1 ? older : null;
         });
-        if (replaced == null) {
-            return;
+        if (replaced != null && !replaced.isEmpty()) {
+            log.info("Post-deploy watch of {} replaced by {} ({} {} in {})", replaced, e.deploymentId(), e.service(),
+                    e.version(), e.environment());
         }
-        say(d.map(Deployment::cardChannel).orElse(null), d.map(Deployment::threadId).orElse(null),
-                "👁 post-deploy watch of " + e.version() + " started: " + schedule(phases) + "; first check at "
-                        + first.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ".");
-        for (String old : replaced) {
-            deployments.find(old).ifPresent(o -> say(o.cardChannel(), o.threadId(), "👁 post-deploy watch of "
-                    + o.version() + " stopped: " + e.deploymentId() + " replaced it with " + e.version() + "."));
-        }
+    }
+
+    /**
+     * A deployment's watch: {@code status} WATCHING, DONE or REPLACED, the next check (null once stopped).
+     * Its start and end are not posted: the thread hears from the watch at each check, not at each deploy.
+     */
+    record State(String status, Instant nextAt, int checks) {
+    }
+
+    Optional<State> state(String deploymentId) {
+        return jdbc.sql("SELECT status, next_at, checks FROM deployment_watch WHERE deployment_id = ?")
+                .param(deploymentId)
+                .query((rs, n) -> new State(rs.getString(1), rs.getTimestamp(2) == null ? null
+                        : rs.getTimestamp(2).toInstant(), rs.getInt(3)))
+                .optional();
     }
 
     @Scheduled(fixedDelayString = "${vitals.watch-interval:5s}", initialDelayString = "${vitals.watch-interval:5s}")
@@ -188,6 +198,9 @@ class PostDeployWatch {
         StringBuilder b = new StringBuilder(r.healthy() ? "💚" : "🔴").append(" watch check ").append(w.checks())
                 .append(" (").append(at).append(" after the deploy): ").append(r.summary());
         r.details().forEach(d -> b.append("\n").append(d));
+        if (w.checks() == 1) {
+            b.append("\nPost-deploy watch: ").append(schedule(phases())).append(".");
+        }
         b.append(w.nextAt() == null ? "\nThe watch is complete." : "\nNext check at "
                 + w.nextAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ".");
         if (!r.healthy()) {

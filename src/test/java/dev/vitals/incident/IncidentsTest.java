@@ -170,7 +170,7 @@ class IncidentsTest extends VitalsIntegrationTest {
                 + Duration.between(broken, Instant.now()).toMillis() + " ms after its check began to fail");
         String id = (String) incident.get("id");
         assertThat(incident).containsEntry("severity", "P1").containsEntry("service", "backend");
-        assertThat((List<?>) incident.get("deployments")).contains(d);
+        assertThat(incident.get("deployments")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains(d);
 
         // and when it recovers, that is in its timeline
         DockerCli.run("docker", "exec", container, "/bin/busybox", "sh", "-c", "echo ok > /www/health");
