@@ -114,6 +114,52 @@ class AlertmanagerWebhookTest extends VitalsIntegrationTest {
         assertThat(all()).hasSize(before);
     }
 
+    @Test
+    void aBurstOf100GroupsOpens100IncidentsAndEveryCardEndsInItsGroupsLastState() throws Exception {
+        // given 100 groups delivered at once, then their resolutions at once
+        String env = TestCatalog.stagingEnvironment();
+        String burst = "Burst" + TestCatalog.RUN.substring(1) + "n";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            for (String status : List.of("firing", "resolved")) {
+                List<java.util.concurrent.Future<Integer>> sent = new java.util.ArrayList<>();
+                for (int n = 0; n < 100; n++) {
+                    String name = burst + n;
+                    sent.add(pool.submit(() -> deliver(name, env, status)));
+                }
+                for (var f : sent) {
+                    assertThat(f.get()).isEqualTo(200);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        // then there are 100 incidents, all resolved, and each card shows that
+        List<Map<String, Object>> opened = incidents(burst);
+        assertThat(opened).hasSize(100).allMatch(i -> i.get("status").equals("RESOLVED"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            List<String> resolvedCards = console.channel("incidents").stream()
+                    .filter(m -> m.text().contains(burst) && m.text().contains("RESOLVED")).map(Msg::text).toList();
+            return opened.stream().allMatch(i -> resolvedCards.stream()
+                    .anyMatch(t -> t.startsWith("🚨 Incident " + i.get("id") + " ")));
+        });
+    }
+
+    private int deliver(String alertname, String env, String status) throws Exception {
+        String body = """
+                {"version":"4","groupKey":"{}:{alertname=\\"%1$s\\"}","truncatedAlerts":0,"status":"%3$s",
+                 "receiver":"vitals","groupLabels":{"alertname":"%1$s"},
+                 "commonLabels":{"alertname":"%1$s","environment":"%2$s","severity":"warning"},
+                 "commonAnnotations":{},"externalURL":"http://am","alerts":[{"status":"%3$s",
+                 "labels":{"alertname":"%1$s"},"annotations":{},"startsAt":"2026-01-01T00:00:00Z",
+                 "endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"%1$s"}]}""".formatted(alertname, env, status);
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/webhooks/alertmanager"))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+    }
+
     private String startAlertmanager() throws IOException {
         if (!Files.isExecutable(BINARY)) {
             fail("This test needs Debian's prometheus-alertmanager at " + BINARY

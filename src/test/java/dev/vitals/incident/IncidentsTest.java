@@ -156,7 +156,8 @@ class IncidentsTest extends VitalsIntegrationTest {
         String env = TestCatalog.pagingEnvironment();
         String d = driver.request("alice", "/deploy backend v1.4 " + env);
         console.ask("bob", "deploys", "/approve " + d);
-        assertThat(driver.awaitEnd(d).status()).isEqualTo("SUCCEEDED");
+        DeploymentView live = driver.awaitEnd(d);
+        assertThat(live.status()).as(live.detail() + " " + live.steps()).isEqualTo("SUCCEEDED");
         String container = driver.serving("backend", env).getFirst().name();
 
         // when its health check starts failing
