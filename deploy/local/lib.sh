@@ -38,6 +38,13 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
 }
 
+# Prometheus Alertmanager (Debian's package) is a real client of Vitals' webhook in the tests.
+# Installing it starts no service; the tests run their own on loopback.
+ensure_alertmanager() {
+  command -v prometheus-alertmanager >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 && return 0
+  apt_install prometheus-alertmanager
+}
+
 engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
 
 busybox_ok() { [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd && ! ldd /bin/busybox >/dev/null 2>&1; }

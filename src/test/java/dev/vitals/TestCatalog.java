@@ -20,6 +20,7 @@ public final class TestCatalog {
     static final int STAGING_POOL = 96;
     static final int PRODUCTION_POOL = 72;
     static final int GUARDED_POOL = 4;
+    static final int PAGING_POOL = 4;
     /** The demo's checklist for high-risk production changes (seed 001's pre-deployment checklist). */
     public static final List<String> HIGH_RISK_CHECKLIST = List.of("backup-confirmed", "clinical-sign-off-filed",
             "stakeholders-notified", "rollback-plan-reviewed");
@@ -31,6 +32,7 @@ public final class TestCatalog {
     private static final AtomicInteger nextStaging = new AtomicInteger();
     private static final AtomicInteger nextProduction = new AtomicInteger();
     private static final AtomicInteger nextGuarded = new AtomicInteger();
+    private static final AtomicInteger nextPaging = new AtomicInteger();
     private static Path file;
     /** Environments handed out and not yet released: their containers and networks go when a test class ends. */
     private static final java.util.Set<String> handedOut = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -69,6 +71,19 @@ public final class TestCatalog {
             throw new IllegalStateException("raise TestCatalog.GUARDED_POOL");
         }
         return handOut(RUN + "-g" + n);
+    }
+
+    /**
+     * An environment no other test uses, with the demo's production policy, where incidents open themselves
+     * as in production ({@code incidents.open-on-failure}): a failed or rolled-back deployment opens a P1,
+     * which then blocks deploys there. Only these environments page, so other tests' failures open nothing.
+     */
+    public static String pagingEnvironment() {
+        int n = nextPaging.incrementAndGet();
+        if (n > PAGING_POOL) {
+            throw new IllegalStateException("raise TestCatalog.PAGING_POOL");
+        }
+        return handOut(RUN + "-i" + n);
     }
 
     private static String handOut(String env) {
@@ -115,6 +130,7 @@ public final class TestCatalog {
                 .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
                     IntStream.rangeClosed(1, PRODUCTION_POOL).forEach(i -> l.add(RUN + "-p" + i));
                     IntStream.rangeClosed(1, GUARDED_POOL).forEach(i -> l.add(RUN + "-g" + i));
+                    IntStream.rangeClosed(1, PAGING_POOL).forEach(i -> l.add(RUN + "-i" + i));
                     return l;
                 }));
     }
@@ -205,6 +221,9 @@ public final class TestCatalog {
                     + " clinical-approver: 1}, maintenance-window: true, checklist: [" + String.join(", ", HIGH_RISK_CHECKLIST)
                     + "]}\n");
         }
+        // Incidents open themselves (a failed deployment, a failing watch) only in the paging environments.
+        y.append("incidents:\n  open-on-failure: [").append(String.join(", ", allEnvironments().stream()
+                .filter(e -> e.startsWith(RUN + "-i")).toList())).append("]\n");
         y.append("""
                 deploy: {verify-stable: 1s, hot-standby: 15m, keep-stopped: 2}
                 maintenance: {reminders: [1d, 30m], ending-soon: 10m, max-duration: 12h}

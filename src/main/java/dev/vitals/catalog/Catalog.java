@@ -22,7 +22,16 @@ public record Catalog(
         DeploySettings deploy,
         MaintenanceSettings maintenance,
         List<WatchPhase> monitoring,
-        List<LocalImage> localImages) {
+        List<LocalImage> localImages,
+        IncidentSettings incidents) {
+
+    public Catalog(Path source, Map<String, Environment> environments, Map<String, Service> services,
+                   Map<String, User> users, Map<String, RoleMapping> roles, List<Policy> policies, Defaults defaults,
+                   DeploySettings deploy, MaintenanceSettings maintenance, List<WatchPhase> monitoring,
+                   List<LocalImage> localImages) {
+        this(source, environments, services, users, roles, policies, defaults, deploy, maintenance, monitoring,
+                localImages, IncidentSettings.DEFAULTS);
+    }
 
     public Optional<Environment> environment(String name) {
         return Optional.ofNullable(environments.get(name));
@@ -203,6 +212,44 @@ public record Catalog(
      * notice before its end, {@code maxDuration} the longest window (and extension) anyone may open.
      */
     public record MaintenanceSettings(List<Duration> reminders, Duration endingSoon, Duration maxDuration) {
+    }
+
+    /**
+     * Incidents: {@code onCall} the bot role an opened incident pings (the one mention Vitals makes on
+     * purpose); {@code targets} how soon each severity must be acknowledged (seed 004); {@code escalation}
+     * the chain of bot roles a missed target escalates along (from the step after {@code onCall});
+     * {@code updates} how often an open incident of a severity asks its thread for an update;
+     * {@code openOnFailure} the environments where a failed or rolled-back deployment opens a P1;
+     * {@code alertSeverityLabel} and {@code alertSeverities} map an Alertmanager label's value to a
+     * severity ({@code alertDefault} when the label is absent or unmapped).
+     */
+    public record IncidentSettings(String onCall, Map<Severity, Duration> targets, List<String> escalation,
+                                   Map<Severity, Duration> updates, Set<String> openOnFailure,
+                                   String alertSeverityLabel, Map<String, Severity> alertSeverities,
+                                   Severity alertDefault) {
+        public static final IncidentSettings DEFAULTS = new IncidentSettings("on-call",
+                Map.of(Severity.P0, Duration.ofMinutes(15), Severity.P1, Duration.ofHours(1),
+                        Severity.P2, Duration.ofHours(4), Severity.P3, Duration.ofHours(24)),
+                List.of("on-call", "incident-commander", "admin"),
+                Map.of(Severity.P0, Duration.ofMinutes(30), Severity.P1, Duration.ofMinutes(30),
+                        Severity.P2, Duration.ofHours(4)),
+                Set.of("production"), "severity",
+                Map.of("critical", Severity.P1, "warning", Severity.P2, "info", Severity.P3), Severity.P2);
+
+        public Duration target(Severity s) {
+            return targets.getOrDefault(s, DEFAULTS.targets.get(s));
+        }
+
+        public java.util.Optional<Duration> update(Severity s) {
+            return java.util.Optional.ofNullable(updates.get(s));
+        }
+
+        /** The role after {@code role} in the escalation chain, if any. */
+        public java.util.Optional<String> after(String role) {
+            int i = escalation.indexOf(role);
+            return i >= 0 && i + 1 < escalation.size() ? java.util.Optional.of(escalation.get(i + 1))
+                    : java.util.Optional.empty();
+        }
     }
 
     /** Post-deploy watch: until {@code until} after the deploy, probe every {@code every}. */

@@ -43,7 +43,7 @@ public final class CatalogLoader {
     /** The bot roles Vitals knows; catalogs may add their own. */
     public static final List<String> BUILT_IN_ROLES = List.of(
             "viewer", "deployer", "approver", "devops-lead", "clinical-approver", "compliance",
-            "incident-commander", "auditor", "maintainer", "admin");
+            "incident-commander", "on-call", "auditor", "maintainer", "admin");
 
     private CatalogLoader() {
     }
@@ -74,7 +74,7 @@ public final class CatalogLoader {
             throw root.error("the catalog is empty; it needs at least 'environments' and 'services'");
         }
         root.map(Set.of("environments", "services", "users", "roles", "policies",
-                "defaults", "deploy", "maintenance", "monitoring", "local-images"));
+                "defaults", "deploy", "maintenance", "monitoring", "local-images", "incidents"));
 
         Set<String> roleNames = new LinkedHashSet<>(BUILT_IN_ROLES);
         Map<String, RoleMapping> roles = new LinkedHashMap<>();
@@ -162,7 +162,52 @@ public final class CatalogLoader {
         }
         return new Catalog(root.file(), Map.copyOf(environments), orderedCopy(services), Map.copyOf(users),
                 Map.copyOf(roles), List.copyOf(policies), defaults, deploy, maintenance, monitoring,
-                List.copyOf(localImages));
+                List.copyOf(localImages), incidents(root.get("incidents"), roleNames, environments.keySet()));
+    }
+
+    private static Catalog.IncidentSettings incidents(YamlNode node, Set<String> roleNames, Set<String> environments) {
+        Catalog.IncidentSettings d = Catalog.IncidentSettings.DEFAULTS;
+        node.map(Set.of("on-call", "targets", "escalation", "updates", "open-on-failure", "alertmanager"));
+        String onCall = node.get("on-call").isMissing() ? d.onCall() : knownRole(node.get("on-call"), roleNames);
+        Map<Severity, Duration> targets = new java.util.EnumMap<>(d.targets());
+        targets.putAll(severityDurations(node.get("targets")));
+        Map<Severity, Duration> updates = node.get("updates").isMissing() ? d.updates()
+                : severityDurations(node.get("updates"));
+        List<String> escalation = d.escalation();
+        if (!node.get("escalation").isMissing()) {
+            escalation = node.get("escalation").list().stream().map(n -> knownRole(n, roleNames)).toList();
+        }
+        Set<String> openOnFailure = d.openOnFailure();
+        if (!node.get("open-on-failure").isMissing()) {
+            openOnFailure = new LinkedHashSet<>();
+            for (YamlNode n : node.get("open-on-failure").list()) {
+                if (!environments.contains(n.string())) {
+                    throw n.error("unknown environment '" + n.string() + "'; known: " + String.join(", ", environments));
+                }
+                openOnFailure.add(n.string());
+            }
+        }
+        YamlNode am = node.get("alertmanager");
+        am.map(Set.of("severity-label", "severities", "default"));
+        Map<String, Severity> mapping = am.get("severities").isMissing() ? d.alertSeverities() : new LinkedHashMap<>();
+        if (!am.get("severities").isMissing()) {
+            am.get("severities").map().forEach((value, n) -> mapping.put(value, severity(n)));
+        }
+        Severity fallback = am.get("default").isMissing() ? d.alertDefault() : severity(am.get("default"));
+        return new Catalog.IncidentSettings(onCall, Map.copyOf(targets), List.copyOf(escalation), Map.copyOf(updates),
+                Set.copyOf(openOnFailure), am.get("severity-label").string(d.alertSeverityLabel()), Map.copyOf(mapping),
+                fallback);
+    }
+
+    private static Severity severity(YamlNode n) {
+        return Severity.parse(n.string()).orElseThrow(() -> n.error("expected P0, P1, P2 or P3, got '" + n.string() + "'"));
+    }
+
+    private static Map<Severity, Duration> severityDurations(YamlNode node) {
+        Map<Severity, Duration> result = new java.util.EnumMap<>(Severity.class);
+        node.map().forEach((key, n) -> result.put(Severity.parse(key).orElseThrow(() -> n.error(
+                "expected a severity P0, P1, P2 or P3 as the key, got '" + key + "'")), positive(n, null)));
+        return result;
     }
 
     private static Map<String, Service> orderedCopy(Map<String, Service> services) {

@@ -109,27 +109,60 @@ public sealed interface Command {
         public Kind kind() { return Kind.MAINTENANCE; }
     }
 
-    record IncidentOpen(Severity severity, String title, Optional<String> service) implements Command {
+    record IncidentOpen(Severity severity, String title, Optional<String> service,
+                        Optional<String> environment) implements Command {
+        public IncidentOpen(Severity severity, String title, Optional<String> service) {
+            this(severity, title, service, Optional.empty());
+        }
+
         public Kind kind() { return Kind.INCIDENT; }
     }
 
-    record IncidentAck() implements Command {
+    /**
+     * The commands about one incident: {@code incident} is the id typed ({@code id:I-3}); empty = the
+     * incident whose thread the command was typed in.
+     */
+    sealed interface AboutIncident extends Command {
+        Optional<String> incident();
+    }
+
+    record IncidentAck(Optional<String> incident) implements AboutIncident {
+        public IncidentAck() {
+            this(Optional.empty());
+        }
+
         public Kind kind() { return Kind.INCIDENT; }
     }
 
-    record IncidentUpdate(String text) implements Command {
+    record IncidentUpdate(String text, Optional<String> incident) implements AboutIncident {
+        public IncidentUpdate(String text) {
+            this(text, Optional.empty());
+        }
+
         public Kind kind() { return Kind.INCIDENT; }
     }
 
-    record IncidentSeverity(Severity severity) implements Command {
+    record IncidentSeverity(Severity severity, Optional<String> incident) implements AboutIncident {
+        public IncidentSeverity(Severity severity) {
+            this(severity, Optional.empty());
+        }
+
         public Kind kind() { return Kind.INCIDENT; }
     }
 
-    record IncidentCommander(String user) implements Command {
+    record IncidentCommander(String user, Optional<String> incident) implements AboutIncident {
+        public IncidentCommander(String user) {
+            this(user, Optional.empty());
+        }
+
         public Kind kind() { return Kind.INCIDENT; }
     }
 
-    record IncidentResolve(String summary) implements Command {
+    record IncidentResolve(String summary, Optional<String> incident) implements AboutIncident {
+        public IncidentResolve(String summary) {
+            this(summary, Optional.empty());
+        }
+
         public Kind kind() { return Kind.INCIDENT; }
     }
 

@@ -55,6 +55,7 @@ public final class CommandParser {
     private static final Pattern OPTION_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*:");
     private static final Pattern DEPLOYMENT_ID = Pattern.compile("[Dd]-(\\d{1,18})");
     private static final Pattern WINDOW_ID = Pattern.compile("[Mm]-(\\d{1,18})");
+    private static final Pattern INCIDENT_ID = Pattern.compile("[Ii]-(\\d{1,18})");
     private static final Pattern CLOCK_TIME = Pattern.compile("([01]?\\d|2[0-3]):([0-5]\\d)");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final int SHOWN = 40;
@@ -84,14 +85,16 @@ public final class CommandParser {
     private static final String MAINTENANCE_CANCEL = "/maintenance cancel <id>";
     private static final String MAINTENANCE_OTHERS =
             "/maintenance end [id] | extend <id> <duration> | list | cancel <id>";
-    private static final String INCIDENT_OPEN = "/incident open <P0|P1|P2|P3> <title> [service:<service>]";
-    private static final String INCIDENT_ACK = "/incident ack";
-    private static final String INCIDENT_UPDATE = "/incident update <text>";
-    private static final String INCIDENT_SEVERITY = "/incident severity <P0|P1|P2|P3>";
-    private static final String INCIDENT_COMMANDER = "/incident commander <user>";
-    private static final String INCIDENT_RESOLVE = "/incident resolve <summary>";
+    private static final String INCIDENT_OPEN =
+            "/incident open <P0|P1|P2|P3> <title> [service:<service>] [env:<env>]";
+    private static final String INCIDENT_ACK = "/incident ack [id:<I-n>]";
+    private static final String INCIDENT_UPDATE = "/incident update <text> [id:<I-n>]";
+    private static final String INCIDENT_SEVERITY = "/incident severity <P0|P1|P2|P3> [id:<I-n>]";
+    private static final String INCIDENT_COMMANDER = "/incident commander <user> [id:<I-n>]";
+    private static final String INCIDENT_RESOLVE = "/incident resolve <summary> [id:<I-n>]";
     private static final String INCIDENT_OTHERS =
-            "/incident ack | update <text> | severity <P0|P1|P2|P3> | commander <user> | resolve <summary>";
+            "/incident ack | update <text> | severity <P0|P1|P2|P3> | commander <user> | resolve <summary>"
+                    + " (in the incident's thread, or with id:<I-n>)";
     private static final String AUDIT_VERIFY = "/audit verify";
     private static final String AUDIT_EXPORT = "/audit export [since] [service]";
     private static final String AUDIT = "/audit verify | export [since] [service]";
@@ -285,35 +288,37 @@ public final class CommandParser {
         List<Token> rest = tokens.subList(1, tokens.size());
         switch (sub) {
             case "open" -> {
-                Args a = Args.of(rest, INCIDENT_OPEN, true, "service");
+                Args a = Args.of(rest, INCIDENT_OPEN, true, "service", "env");
                 Severity severity = severity(a.required(0, "<P0|P1|P2|P3>"));
                 a.required(1, "<title>");
                 String title = text("Title", a.textFrom(1));
-                return new Command.IncidentOpen(severity, title, a.option("service").map(names::service));
+                return new Command.IncidentOpen(severity, title, a.option("service").map(names::service),
+                        a.option("env").map(names::environment));
             }
             case "ack" -> {
-                Args.of(rest, INCIDENT_ACK, false).atMost(0);
-                return new Command.IncidentAck();
+                Args a = Args.of(rest, INCIDENT_ACK, false, "id");
+                a.atMost(0);
+                return new Command.IncidentAck(incidentId(a));
             }
             case "update" -> {
-                Args a = Args.of(rest, INCIDENT_UPDATE, true);
+                Args a = Args.of(rest, INCIDENT_UPDATE, true, "id");
                 a.required(0, "<text>");
-                return new Command.IncidentUpdate(text("Update", a.textFrom(0)));
+                return new Command.IncidentUpdate(text("Update", a.textFrom(0)), incidentId(a));
             }
             case "severity" -> {
-                Args a = Args.of(rest, INCIDENT_SEVERITY, false);
+                Args a = Args.of(rest, INCIDENT_SEVERITY, false, "id");
                 a.atMost(1);
-                return new Command.IncidentSeverity(severity(a.required(0, "<P0|P1|P2|P3>")));
+                return new Command.IncidentSeverity(severity(a.required(0, "<P0|P1|P2|P3>")), incidentId(a));
             }
             case "commander" -> {
-                Args a = Args.of(rest, INCIDENT_COMMANDER, false);
+                Args a = Args.of(rest, INCIDENT_COMMANDER, false, "id");
                 a.atMost(1);
-                return new Command.IncidentCommander(names.user(a.required(0, "<user>")));
+                return new Command.IncidentCommander(names.user(a.required(0, "<user>")), incidentId(a));
             }
             case "resolve" -> {
-                Args a = Args.of(rest, INCIDENT_RESOLVE, true);
+                Args a = Args.of(rest, INCIDENT_RESOLVE, true, "id");
                 a.required(0, "<summary>");
-                return new Command.IncidentResolve(text("Summary", a.textFrom(0)));
+                return new Command.IncidentResolve(text("Summary", a.textFrom(0)), incidentId(a));
             }
             default -> throw unknownSubcommand("/incident", sub, usage);
         }
@@ -415,6 +420,17 @@ public final class CommandParser {
             throw new Refusal("Deployment " + shown(text) + " is not a deployment id: write it as D-<number>, e.g. D-12.");
         }
         return "D-" + m.group(1);
+    }
+
+    private static Optional<String> incidentId(Args a) {
+        return a.option("id").map(text -> {
+            Matcher m = INCIDENT_ID.matcher(text);
+            if (!m.matches()) {
+                throw new Refusal("Incident " + shown(text) + " is not an incident id: write it as I-<number>, e.g."
+                        + " id:I-3 (GET /api/incidents?status=OPEN lists them).");
+            }
+            return "I-" + m.group(1);
+        });
     }
 
     private static String windowId(String text) {

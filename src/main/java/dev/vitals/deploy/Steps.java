@@ -55,10 +55,13 @@ class Steps {
     private final java.time.format.DateTimeFormatter times;
     private final PageSwitch pages;
     private final DeploymentChat chat;
+    private final org.springframework.beans.factory.ObjectProvider<IncidentGate> incidents;
 
     Steps(ContainerRuntime runtime, TrafficSwitch traffic, MaintenanceWindows windows, DeploymentStore store,
           Catalog catalog, Clock clock, RunJournal journal, PageSwitch pages, DeploymentChat chat,
-          @org.springframework.beans.factory.annotation.Value("${vitals.zone:UTC}") java.time.ZoneId zone) {
+          @org.springframework.beans.factory.annotation.Value("${vitals.zone:UTC}") java.time.ZoneId zone,
+          org.springframework.beans.factory.ObjectProvider<IncidentGate> incidents) {
+        this.incidents = incidents;
         this.journal = journal;
         this.pages = pages;
         this.chat = chat;
@@ -186,6 +189,15 @@ class Steps {
                     return new StepOutcome.Failed(d.service() + " in " + d.environment() + " is locked by " + f.owner()
                             + " since " + f.since().truncatedTo(ChronoUnit.SECONDS) + ": " + UserText.quoted(f.reason())
                             + ". Ask them to /unlock " + d.service() + " " + d.environment() + " first.");
+                }
+                if (d.kind() == Deployment.Kind.DEPLOY) {
+                    // An open P0/P1 on the service: only a rollback may change it until the incident is resolved.
+                    Optional<String> incident = incidents.stream()
+                            .map(g -> g.blocking(d.service(), d.environment()))
+                            .flatMap(Optional::stream).findFirst();
+                    if (incident.isPresent()) {
+                        return new StepOutcome.Failed(incident.get());
+                    }
                 }
                 String engineVersion;
                 try {

@@ -43,7 +43,14 @@ class CatalogLoaderTest {
         assertThat(c.services().get("frontend").strategy()).isEqualTo(Strategy.ROLLING);
         assertThat(c.services().get("frontend").replicas()).isEqualTo(2);
         assertThat(c.user("alice").orElseThrow().roles()).contains("deployer");
-        assertThat(c.user("bob").orElseThrow().roles()).contains("deployer", "approver", "devops-lead", "maintainer");
+        assertThat(c.user("bob").orElseThrow().roles()).contains("deployer", "approver", "devops-lead", "maintainer",
+                "on-call");
+        assertThat(c.incidents().onCall()).isEqualTo("on-call");
+        assertThat(c.incidents().target(Severity.P0)).isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.incidents().target(Severity.P3)).isEqualTo(Duration.ofHours(24));
+        assertThat(c.incidents().after("on-call")).contains("incident-commander");
+        assertThat(c.incidents().openOnFailure()).containsExactly("production");
+        assertThat(c.incidents().alertSeverities()).containsEntry("critical", Severity.P1);
         assertThat(c.user("carol").orElseThrow().roles()).contains("clinical-approver");
         assertThat(c.user("dave").orElseThrow().roles()).containsExactly("viewer");
         assertThat(c.user("erin").orElseThrow().roles()).contains("incident-commander", "admin");
@@ -82,6 +89,20 @@ class CatalogLoaderTest {
                 new Catalog.WatchPhase(Duration.ofHours(12), Duration.ofHours(1)),
                 new Catalog.WatchPhase(Duration.ofHours(24), Duration.ofHours(4)));
         assertThat(c.user("alice").orElseThrow().roles()).isEqualTo(Set.of("viewer", "deployer"));
+    }
+
+    @Test
+    void incidentSettingsAreReadAndAnUnknownSeverityOrRoleIsRefused() throws IOException {
+        Catalog c = CatalogLoader.load(write(VALID + "incidents: {targets: {P0: 5m}, escalation: [on-call, admin],"
+                + " alertmanager: {severities: {page: P0}}}\n"));
+        assertThat(c.incidents().target(Severity.P0)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.incidents().target(Severity.P1)).isEqualTo(Duration.ofHours(1));
+        assertThat(c.incidents().after("on-call")).contains("admin");
+        assertThat(c.incidents().alertSeverities()).containsExactly(Map.entry("page", Severity.P0));
+        assertThatThrownBy(() -> CatalogLoader.load(write(VALID + "incidents: {targets: {P9: 1m}}\n")))
+                .hasMessageContaining("incidents.targets.P9").hasMessageContaining("P0, P1, P2 or P3");
+        assertThatThrownBy(() -> CatalogLoader.load(write(VALID + "incidents: {escalation: [on-call, wizard]}\n")))
+                .hasMessageContaining("unknown role 'wizard'");
     }
 
     @ParameterizedTest(name = "{0}")

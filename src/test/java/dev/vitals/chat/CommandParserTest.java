@@ -773,7 +773,7 @@ class CommandParserTest {
         @Test
         void refusesIncidentWithoutTitleWithUsage() {
             assertThat(refusal("/incident open P2")).isEqualTo(
-                    "Missing <title>. Usage: /incident open <P0|P1|P2|P3> <title> [service:<service>]");
+                    "Missing <title>. Usage: /incident open <P0|P1|P2|P3> <title> [service:<service>] [env:<env>]");
         }
 
         @Test
@@ -811,8 +811,16 @@ class CommandParserTest {
         }
 
         @Test
+        void parsesAnIncidentIdOptionAndRefusesAMalformedOne() {
+            assertThat(parsed("/incident ack id:i-7")).isEqualTo(new Command.IncidentAck(Optional.of("I-7")));
+            assertThat(parsed("/incident resolve \"fixed it\" id:I-3"))
+                    .isEqualTo(new Command.IncidentResolve("fixed it", Optional.of("I-3")));
+            assertThat(refusal("/incident ack id:D-3")).contains("not an incident id").contains("I-<number>");
+        }
+
+        @Test
         void refusesUpdateWithoutText() {
-            assertThat(refusal("/incident update")).isEqualTo("Missing <text>. Usage: /incident update <text>");
+            assertThat(refusal("/incident update")).isEqualTo("Missing <text>. Usage: /incident update <text> [id:<I-n>]");
         }
 
         @Test

@@ -43,9 +43,10 @@ class ConsoleApiTest extends VitalsIntegrationTest {
         String forBob = console.ask("bob", "deploys", "/help");
         assertThat(forDave).contains("/status").doesNotContain("/deploy").doesNotContain("/lock");
         assertThat(forBob).contains("/status").contains("/deploy").contains("/approve").contains("/lock");
-        // and nothing this version cannot do yet
+        // and, for everyone, the incident commands and /health
         assertThat(console.ask("erin", "deploys", "/help")).contains("/audit").contains("/maintenance")
-                .doesNotContain("/incident");
+                .contains("/incident open").contains("/health <service>");
+        assertThat(forDave).contains("/incident open").contains("/health");
         assertThat(forBob).contains("/maintenance");
         assertThat(forDave).contains("/maintenance list").doesNotContain("/maintenance start");
     }

@@ -91,13 +91,17 @@ final class SlashCommands {
         g.put("maintenance", maintenance);
         Map<String, Form> incident = new LinkedHashMap<>();
         Opt severity = Opt.pos("severity", "P0 (worst) to P3").choices("P0", "P1", "P2", "P3");
+        Opt incidentId = Opt.key("id", "The incident, e.g. I-3 (default: the one of this thread)");
         incident.put("open", new Form("Open an incident", List.of(severity, Opt.pos("title", "What is wrong"),
-                Opt.key("service", "The service affected"))));
-        incident.put("ack", new Form("Acknowledge the incident of this thread", List.of()));
-        incident.put("update", new Form("Add to the incident's timeline", List.of(Opt.pos("text", "What happened"))));
-        incident.put("severity", new Form("Change the incident's severity", List.of(severity)));
-        incident.put("commander", new Form("Hand the incident to a commander", List.of(Opt.pos("user", "Who"))));
-        incident.put("resolve", new Form("Resolve the incident", List.of(Opt.pos("summary", "What fixed it"))));
+                Opt.key("service", "The service affected"), Opt.key("env", "The environment (default: production)"))));
+        incident.put("ack", new Form("Acknowledge the incident of this thread", List.of(incidentId)));
+        incident.put("update", new Form("Add to the incident's timeline", List.of(Opt.pos("text", "What happened"),
+                incidentId)));
+        incident.put("severity", new Form("Change the incident's severity", List.of(severity, incidentId)));
+        incident.put("commander", new Form("Hand the incident to a commander", List.of(Opt.pos("user", "Who"),
+                incidentId)));
+        incident.put("resolve", new Form("Resolve the incident", List.of(Opt.pos("summary", "What fixed it"),
+                incidentId)));
         g.put("incident", incident);
         Map<String, Form> audit = new LinkedHashMap<>();
         audit.put("verify", new Form("Verify the audit log's hash chain", List.of()));

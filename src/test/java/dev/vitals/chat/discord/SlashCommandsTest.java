@@ -51,6 +51,13 @@ class SlashCommandsTest {
         Command.MaintenanceStart start = (Command.MaintenanceStart) ((ParseResult.Parsed) parsed).command();
         assertThat(start.reason()).isEqualTo("db upgrade");
         assertThat(start.environment()).isEqualTo(Optional.of("production"));
+
+        Map<String, String> resolve = new LinkedHashMap<>();
+        resolve.put("summary", "rolled back to v1.4");
+        resolve.put("id", "I-7");
+        ParseResult resolved = parser.parse(SlashCommands.line("incident", "resolve", resolve), vocabulary);
+        assertThat(resolved).isEqualTo(new ParseResult.Parsed(
+                new Command.IncidentResolve("rolled back to v1.4", Optional.of("I-7"))));
     }
 
     @Test
