@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, with the real services it needs: the local Docker engine (installed and
-# started when none answers), busybox-static for the test images; PostgreSQL is embedded.
+# started when none answers), busybox-static for the test images, chromium and chromium-driver for
+# the browser tests; PostgreSQL is embedded.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -8,5 +9,6 @@ cd "$root"
 
 find_jdk
 ensure_docker
+ensure_browser
 log "Running the test suite"
 ./mvnw -B verify "$@"
