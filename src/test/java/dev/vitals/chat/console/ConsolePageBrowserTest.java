@@ -32,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ConsolePageBrowserTest extends VitalsIntegrationTest {
     private static final Pattern DEPLOYMENT_ID = Pattern.compile("\\*\\*(D-\\d+)\\*\\*");
-    private static final Duration UI = Duration.ofSeconds(20);
-    private static final Duration PIPELINE = Duration.ofSeconds(60);
+    private static final Duration UI = Duration.ofSeconds(30);
+    private static final Duration PIPELINE = Duration.ofSeconds(90);
 
     private final ObjectMapper json = JsonMapper.builder().build();
     private ChromeDriver browser;
@@ -75,8 +75,9 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
         box.sendKeys("4 " + production, Keys.ENTER);
 
         // then her request's card waits for sign-off, with its buttons
-        WebElement card = awaitCard(production, "PENDING_APPROVAL");
-        String id = deploymentId(card);
+        // (a card is drawn anew whenever it changes, so what is read of it is read again until it holds still)
+        String id = await().atMost(UI).ignoreExceptions()
+                .until(() -> deploymentId(awaitCard(production, "PENDING_APPROVAL")), found -> found != null);
         Browser.screenshot(browser, "console-pending");
         clickOnCard(production, "PENDING_APPROVAL", "button.open-thread");
         await().atMost(UI).until(() -> browser.findElement(By.id("thread-pane")).isDisplayed());
@@ -103,10 +104,30 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
         assertThat(browser.executeScript("return typeof window.vitalsPwned;")).isEqualTo("undefined");
         assertThat(browser.findElements(By.cssSelector("#messages img"))).isEmpty();
 
-        // and no request of the page went to any host but Vitals
+        // when the dashboard opens
+        browser.get(base + "/dashboard");
+
+        // then it shows the deployment, its status in words, its steps on a timeline, and its audit entries
+        WebElement row = await().atMost(UI).ignoreExceptions()
+                .until(() -> browser.findElement(By.id("deployment-" + id)), WebElement::isDisplayed);
+        assertThat(row.findElement(By.cssSelector(".badge.status")).getText()).isEqualTo("succeeded");
+        List<WebElement> bars = row.findElements(By.cssSelector("svg.timeline rect"));
+        assertThat(bars).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(bars).allSatisfy(b -> assertThat(Double.parseDouble(b.getAttribute("width"))).isPositive());
+        assertThat(row.findElement(By.cssSelector("svg.timeline")).getAttribute("aria-label"))
+                .contains("preflight — succeeded").contains("switch traffic — succeeded");
+        List<String> audited = browser.findElements(By.cssSelector("#audit tr.audit-entry")).stream()
+                .map(WebElement::getText).filter(t -> t.contains(id)).toList();
+        assertThat(audited).anySatisfy(t -> assertThat(t).contains("alice"))
+                .anySatisfy(t -> assertThat(t).contains("bob"));
+        assertThat(browser.findElement(By.id("verification")).getText()).startsWith("chain verified");
+        Browser.screenshot(browser, "dashboard");
+
+        // and no request of either page went to any host but Vitals
         List<String> urls = Browser.requestedUrls(browser, json).stream()
                 .filter(u -> !u.startsWith("chrome://") && !u.startsWith("chrome-untrusted://")).toList();
-        assertThat(urls).contains(base + "/", base + "/console/assets/console.js", base + "/console/api/events")
+        assertThat(urls).contains(base + "/", base + "/console/assets/console.js", base + "/console/api/events",
+                        base + "/dashboard", base + "/console/assets/dashboard.js")
                 .allSatisfy(u -> assertThat(u).startsWith(base + "/"));
     }
 
