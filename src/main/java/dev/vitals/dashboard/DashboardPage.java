@@ -24,7 +24,7 @@ class DashboardPage {
     static final int WINDOWS = 30;
     /** Width of a timeline in SVG user units; the drawing scales to the page. */
     static final double WIDTH = 1000;
-    static final int ROW = 18;
+    static final int ROW = 20;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -93,8 +93,8 @@ class DashboardPage {
             Duration took = Duration.between(s.startedAt(), end);
             double x = labelSpace + Duration.between(first, s.startedAt()).toMillis() * scale;
             double width = Math.max(2, took.toMillis() * scale);
-            bars.add(new Bar(s.name(), s.status().toLowerCase(Locale.ROOT), round(x), round(width), i * ROW + 3,
-                    i * ROW + 14, s.name() + " — " + s.status().toLowerCase(Locale.ROOT) + ", " + duration(took)));
+            bars.add(new Bar(s.name(), s.status().toLowerCase(Locale.ROOT), round(x), round(width), i * ROW + 4,
+                    i * ROW + 15, s.name() + " — " + s.status().toLowerCase(Locale.ROOT) + ", " + duration(took)));
         }
         return new Timeline(timed.size() * ROW + 4, "Steps on one time axis of " + duration(Duration.ofMillis((long) total))
                 + ": " + String.join("; ", bars.stream().map(Bar::label).toList()), bars);
