@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class DeploymentBoardReader implements DeploymentBoard {
-    static final Duration ENGINE_WAIT = Duration.ofSeconds(3);
+    static final Duration ENGINE_WAIT = Duration.ofSeconds(5);
 
     private final Catalog catalog;
     private final ContainerRuntime runtime;
@@ -62,7 +62,8 @@ class DeploymentBoardReader implements DeploymentBoard {
                     // Only environments that were named in a deployment are worth a line about a silent engine.
                     for (Environment env : entry.getValue()) {
                         if (!store.search(null, env.name(), null, 1).isEmpty()) {
-                            out.add(new LiveService(env.name(), "—", List.of(), "engine unreachable", 0, null, List.of()));
+                            out.add(new LiveService(env.name(), "—", List.of(), "engine did not answer within "
+                                    + ENGINE_WAIT.toSeconds() + " s", 0, null, List.of()));
                         }
                     }
                     continue;

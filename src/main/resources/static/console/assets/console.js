@@ -79,7 +79,8 @@ function renderMessage(m, inThread) {
     actions.append(b);
   }
   const emojis = new Map(m.reactions.map((r) => [r.emoji, r.users]));
-  for (const q of QUICK_REACTIONS) if (!emojis.has(q)) emojis.set(q, []);
+  // Cards (messages with buttons) offer ✅ and ❌ at once; any message shows the reactions it has.
+  if (m.components.length) for (const q of QUICK_REACTIONS) if (!emojis.has(q)) emojis.set(q, []);
   for (const [emoji, users] of emojis) {
     const mine = users.includes(state.user);
     const b = el('button', 'reaction', emoji + (users.length ? ' ' + users.length : ''));
@@ -97,7 +98,7 @@ function renderMessage(m, inThread) {
     const t = el('button', 'open-thread', 'Thread →');
     t.type = 'button';
     t.setAttribute('aria-label', 'Open the thread of this message');
-    t.addEventListener('click', () => openThread(m.id, m.text.split('\n')[0].replaceAll('**', '')));
+    t.addEventListener('click', () => openThread(m.id, m.text.split('\n')[0].replaceAll('**', '').replace(STATUS, '').replace(/[\s·]+$/, '')));
     actions.append(t);
   }
   li.append(actions);
