@@ -45,6 +45,15 @@ ensure_alertmanager() {
   apt_install prometheus-alertmanager
 }
 
+# The browser tests drive Debian's chromium through its chromium-driver (both offline; nothing is downloaded by Selenium).
+ensure_browser() {
+  # The emoji font only makes the screenshots show ✅ rather than empty boxes.
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -d /usr/share/fonts/truetype/noto ]; then
+    return 0
+  fi
+  apt_install chromium chromium-driver fonts-noto-color-emoji
+}
+
 engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
 
 busybox_ok() { [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd && ! ldd /bin/busybox >/dev/null 2>&1; }

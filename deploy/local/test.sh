@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, with the real services it needs: the local Docker engine (installed and
 # started when none answers), busybox-static for the test images, Prometheus Alertmanager
-# (a real client of the webhook); PostgreSQL is embedded.
+# (a real client of the webhook), chromium and chromium-driver for the browser tests; PostgreSQL is
+# embedded.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -10,5 +11,6 @@ cd "$root"
 find_jdk
 ensure_docker
 ensure_alertmanager
+ensure_browser
 log "Running the test suite"
 ./mvnw -B verify "$@"

@@ -38,6 +38,13 @@ class HttpAccess {
     static final String API = "API";
     static final String WEBHOOK = "WEBHOOK";
     static final String WEBHOOK_PATH = "/api/webhooks/alertmanager";
+    /**
+     * The console's pages load scripts, styles and data from Vitals only: no inline script or style,
+     * no other host, no plugin, and no framing by another site.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
+            + " img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self';"
+            + " frame-ancestors 'none'";
 
     private final Problems problems;
 
@@ -45,22 +52,29 @@ class HttpAccess {
         this.problems = problems;
     }
 
-    /** The console: on loopback with Host and Origin checked, or with per-user tokens, or off. */
+    /**
+     * The console (its page at {@code /}, the dashboard and the JSON API): on loopback with Host and
+     * Origin checked, or with per-user tokens, or off.
+     */
     @Bean
     @Order(1)
     SecurityFilterChain console(HttpSecurity http, ConsoleAccess access) throws Exception {
-        stateless(http.securityMatcher("/console", "/console/**"));
+        stateless(http.securityMatcher("/", "/dashboard", "/dashboard/**", "/console", "/console/**"));
+        http.headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .referrerPolicy(r -> r.policy(
+                        org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
         http.addFilterBefore(new ConsoleLocality(access, problems), BasicAuthenticationFilter.class);
         String hint = "send Authorization: Bearer <your console token>";
         if (access.mode() == ConsoleAccess.Mode.TOKENS) {
             http.addFilterAt(BearerToken.filter(token -> access.user(token)
                     .map(user -> new BearerToken.Holder(user, List.of("CONSOLE"))), problems, hint),
                     BasicAuthenticationFilter.class);
-            http.authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                    .anyRequest().authenticated());
+            // An event stream's later dispatches belong to the request that was let in.
+            http.authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
+                    .permitAll().anyRequest().authenticated());
         } else {
-            http.authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                    .anyRequest().access(fromLoopback()));
+            http.authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
+                    .permitAll().anyRequest().access(fromLoopback()));
         }
         return refusals(http, "The console needs your token: " + hint + ".").build();
     }

@@ -106,6 +106,11 @@ class AuditLog implements InitializingBean {
                 .params(afterId, timestamp(since), limit).query(this::row).list();
     }
 
+    /** The newest {@code limit} entries, newest first. */
+    List<AuditEntry> latest(int limit) {
+        return jdbc.sql("SELECT * FROM audit ORDER BY id DESC LIMIT ?").param(limit).query(this::row).list();
+    }
+
     /**
      * Every entry at or after {@code since} in id order, handed over one at a time until {@code each}
      * returns false. With a service: the entries that name it, and every entry about the same subjects

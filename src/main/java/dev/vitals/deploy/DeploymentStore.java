@@ -153,6 +153,21 @@ class DeploymentStore {
         jdbc.sql("DELETE FROM deploy_lock WHERE deployment_id = ?").param(deploymentId).update();
     }
 
+    /** Every deployment lock held now: service, environment, the deployment holding it, since when. */
+    List<Freeze> heldLocks() {
+        return jdbc.sql("SELECT * FROM deploy_lock ORDER BY acquired_at")
+                .query((rs, n) -> new Freeze(rs.getString("service"), rs.getString("environment"),
+                        rs.getString("deployment_id"), null, instant(rs, "acquired_at")))
+                .list();
+    }
+
+    List<Freeze> freezes() {
+        return jdbc.sql("SELECT * FROM service_freeze ORDER BY created_at")
+                .query((rs, n) -> new Freeze(rs.getString("service"), rs.getString("environment"), rs.getString("owner"),
+                        rs.getString("reason"), instant(rs, "created_at")))
+                .list();
+    }
+
     Optional<Freeze> freeze(String service, String environment) {
         return jdbc.sql("SELECT * FROM service_freeze WHERE service = ? AND environment = ?")
                 .params(service, environment)

@@ -5,6 +5,7 @@ import dev.vitals.chat.Caller;
 import dev.vitals.chat.ChatInbound;
 import dev.vitals.chat.MessageRef;
 import dev.vitals.chat.Origin;
+import dev.vitals.chat.Suggestions;
 import dev.vitals.chat.ThreadRef;
 import dev.vitals.chat.console.ConsoleStore.StoredAttachment;
 import dev.vitals.chat.console.ConsoleStore.StoredMessage;
@@ -37,6 +38,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.util.UriUtils;
 
 /** The local console's JSON API: a person acts as one of the catalog's users. */
@@ -51,11 +53,15 @@ class ConsoleController {
     private final ChatInbound inbound;
     private final Catalog catalog;
     private final Leadership leadership;
+    private final ConsoleChanges changes;
+    private final ConsoleCompletion completion;
     // Commands run off the request thread: the console answers at once, as Discord's ack does.
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
     ConsoleController(ConsoleStore store, ConsoleChatPlatform platform, ChatInbound inbound, Catalog catalog,
-                      Leadership leadership) {
+                      Leadership leadership, ConsoleChanges changes, ConsoleCompletion completion) {
+        this.changes = changes;
+        this.completion = completion;
         this.store = store;
         this.platform = platform;
         this.inbound = inbound;
@@ -231,6 +237,18 @@ class ConsoleController {
         }
         inbound.click(caller, ref(m), button);
         return ResponseEntity.noContent().build();
+    }
+
+    /** Server-sent events saying only that something changed; the page then reads again (see {@link ConsoleChanges}). */
+    @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events() {
+        return changes.open();
+    }
+
+    /** Whole command lines completing {@code text}: what the command box offers while someone types. */
+    @GetMapping("/completions")
+    List<Suggestions.Suggestion> completions(@RequestParam(defaultValue = "") String text) {
+        return completion.complete(text.length() > MAX_TEXT ? "" : text);
     }
 
     @GetMapping("/users")

@@ -26,8 +26,10 @@ class ConsoleStore {
     private final ObjectMapper json;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final ConsoleChanges changes;
 
-    ConsoleStore(JdbcClient jdbc, ObjectMapper json, Clock clock, TransactionTemplate tx) {
+    ConsoleStore(JdbcClient jdbc, ObjectMapper json, Clock clock, TransactionTemplate tx, ConsoleChanges changes) {
+        this.changes = changes;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
@@ -50,7 +52,7 @@ class ConsoleStore {
     long insert(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons,
                 List<NewAttachment> attachments, String visibleTo) {
         if (attachments.isEmpty()) {
-            return insertMessage(channel, inThread, author, text, buttons, visibleTo);
+            return changed(insertMessage(channel, inThread, author, text, buttons, visibleTo));
         }
         Long id = tx.execute(status -> {
             long message = insertMessage(channel, inThread, author, text, buttons, visibleTo);
@@ -60,7 +62,7 @@ class ConsoleStore {
             }
             return message;
         });
-        return Objects.requireNonNull(id);
+        return changed(Objects.requireNonNull(id));
     }
 
     private long insertMessage(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons,
@@ -82,10 +84,17 @@ class ConsoleStore {
     void edit(long id, String text, List<ConsoleButton> buttons) {
         jdbc.sql("UPDATE console_message SET text = ?, buttons = ?, edited_at = ? WHERE id = ?")
                 .params(text, json.writeValueAsString(buttons), now(), id).update();
+        changed(id);
     }
 
     void openThread(long id) {
         jdbc.sql("UPDATE console_message SET opened_thread = id WHERE id = ?").param(id).update();
+        changed(id);
+    }
+
+    private long changed(long id) {
+        changes.changed(id);
+        return id;
     }
 
     Optional<StoredMessage> find(long id) {
@@ -120,12 +129,12 @@ class ConsoleStore {
         return jdbc.sql("""
                         INSERT INTO console_reaction (message_id, emoji, user_name, created_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT DO NOTHING""")
-                .params(message, emoji, user, now()).update() == 1;
+                .params(message, emoji, user, now()).update() == 1 && changed(message) > 0;
     }
 
     boolean removeReaction(long message, String emoji, String user) {
         return jdbc.sql("DELETE FROM console_reaction WHERE message_id = ? AND emoji = ? AND user_name = ?")
-                .params(message, emoji, user).update() == 1;
+                .params(message, emoji, user).update() == 1 && changed(message) > 0;
     }
 
     private List<StoredMessage> withReactionsAndFiles(List<StoredMessage> messages) {
