@@ -111,7 +111,7 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
         box = browser.findElement(By.id("command"));
         box.sendKeys("/incident open P3 \"" + title + "\" service:backend env:" + production, Keys.ENTER);
         await().atMost(UI).until(() -> browser.findElements(By.cssSelector("#messages li.msg .text")).stream()
-                .anyMatch(t -> t.getText().startsWith("Opened I-") && t.getText().contains("Checkout slow")));
+                .anyMatch(t -> t.getText().contains("Opened I-") && t.getText().contains("Checkout slow")));
 
         // and the dashboard opens
         browser.get(base + "/dashboard");
