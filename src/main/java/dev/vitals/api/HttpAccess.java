@@ -71,9 +71,15 @@ class HttpAccess {
         http.headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                 .referrerPolicy(r -> r.policy(
                         org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
+        DashboardSignIn signIn = new DashboardSignIn(properties, access);
+        // A script or a proxy may send the same tokens as a bearer header instead (no session then).
+        http.addFilterAt(BearerToken.filter(token -> signIn.reader(token)
+                .map(reader -> new BearerToken.Holder(reader, List.of(DashboardSignIn.DASHBOARD))), problems,
+                "sign in at " + SIGN_IN + " or send Authorization: Bearer <VITALS_API_TOKEN or your console token>"),
+                BasicAuthenticationFilter.class);
         http.httpBasic(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
-                .authenticationManager(new ProviderManager(new DashboardSignIn(properties, access)))
+                .authenticationManager(new ProviderManager(signIn))
                 .formLogin(f -> f.loginPage(SIGN_IN).loginProcessingUrl(SIGN_IN).passwordParameter("token")
                         .defaultSuccessUrl("/dashboard", true).failureUrl(SIGN_IN + "?refused").permitAll())
                 .logout(l -> l.logoutUrl("/dashboard/sign-out").logoutSuccessUrl(SIGN_IN))

@@ -409,6 +409,10 @@ class DiscordEndToEndTest {
         assertThat(dashboard.statusCode()).isEqualTo(200);
         assertThat(dashboard.body()).contains("id=\"board\"").contains("Audit log").contains("Incidents");
         assertThat(get(http, base + "/console/assets/dashboard.js").statusCode()).isEqualTo(200);
+        // (a script may send the token as a bearer header instead)
+        assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/dashboard"))
+                .header("Authorization", "Bearer " + API_TOKEN).build(), HttpResponse.BodyHandlers.ofString())
+                .body()).contains("Audit log");
 
         // but the console page and its API, which can act, stay off, signed in or with the token
         assertThat(get(http, base + "/").statusCode()).isEqualTo(403);
