@@ -108,10 +108,8 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
 
         // when an incident is opened from the console
         String title = "Checkout slow after " + id;
-        box = browser.findElement(By.id("command"));
-        box.sendKeys("/incident open P3 \"" + title + "\" service:backend env:" + production, Keys.ENTER);
-        await().atMost(UI).until(() -> browser.findElements(By.cssSelector("#messages li.msg .text")).stream()
-                .anyMatch(t -> t.getText().contains("Opened I-") && t.getText().contains("Checkout slow")));
+        assertThat(console.ask("bob", "deploys", "/incident open P3 \"" + title + "\" service:backend env:" + production))
+                .contains("Opened I-");
 
         // and the dashboard opens
         browser.get(base + "/dashboard");
