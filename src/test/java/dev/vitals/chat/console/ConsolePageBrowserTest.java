@@ -106,7 +106,12 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
         assertThat(browser.executeScript("return typeof window.vitalsPwned;")).isEqualTo("undefined");
         assertThat(browser.findElements(By.cssSelector("#messages img"))).isEmpty();
 
-        // when the dashboard opens
+        // when an incident is opened from the console
+        String title = "Checkout slow after " + id;
+        assertThat(console.ask("bob", "deploys", "/incident open P3 \"" + title + "\" service:backend env:" + production))
+                .contains("Opened I-");
+
+        // and the dashboard opens
         browser.get(base + "/dashboard");
 
         // then it shows the deployment, its status in words, its steps on a timeline, and its audit entries
@@ -123,6 +128,12 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
         assertThat(audited).anySatisfy(t -> assertThat(t).contains("alice"))
                 .anySatisfy(t -> assertThat(t).contains("bob"));
         assertThat(browser.findElement(By.id("verification")).getText()).startsWith("chain verified");
+        // and the open incident with its severity, place, status in words and acknowledgement deadline
+        WebElement incident = browser.findElements(By.cssSelector("#incidents tr.incident")).stream()
+                .filter(r -> r.getText().contains(title)).findFirst().orElseThrow();
+        assertThat(incident.getText()).contains("P3").contains("backend · " + production);
+        assertThat(incident.findElement(By.cssSelector(".badge")).getText()).isEqualTo("open");
+        assertThat(incident.findElement(By.cssSelector("td:last-child")).getText()).startsWith("in ");
         Browser.screenshot(browser, "dashboard");
 
         // and no request of either page went to any host but Vitals
