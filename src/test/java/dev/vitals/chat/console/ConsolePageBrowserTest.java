@@ -69,11 +69,11 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
         actAs("alice");
         WebElement box = browser.findElement(By.id("command"));
         box.sendKeys("/deploy back");
-        await().atMost(UI).until(() -> options().contains("backend"));
+        awaitOption("backend");
         box.sendKeys(Keys.TAB);
         assertThat(box.getAttribute("value")).isEqualTo("/deploy backend ");
         box.sendKeys("v1.");
-        await().atMost(UI).until(() -> options().stream().anyMatch(o -> o.startsWith("v1.4")));
+        awaitOption("v1.4");
         box.sendKeys("4 " + production, Keys.ENTER);
 
         // then her request's card waits for sign-off, with its buttons
@@ -166,6 +166,20 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
 
     private void actAs(String user) {
         new Select(browser.findElement(By.id("user"))).selectByValue(user);
+    }
+
+    /** Waits for the completion list to offer an option starting with {@code prefix}; says what it saw if not. */
+    private void awaitOption(String prefix) {
+        try {
+            await().atMost(UI).until(() -> options().stream().anyMatch(o -> o.startsWith(prefix)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String typed = browser.findElement(By.id("command")).getAttribute("value");
+            Object server = browser.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "fetch('/console/api/completions?text=' + encodeURIComponent(arguments[0]))"
+                    + ".then(r => r.text().then(t => done(r.status + ' ' + t))).catch(x => done(String(x)));", typed);
+            throw new AssertionError("no completion starting with " + prefix + " for '" + typed + "': the list shows "
+                    + options() + ", the server answers " + server, e);
+        }
     }
 
     /** The completions offered now, read in one step (the list is drawn anew as one types). */
