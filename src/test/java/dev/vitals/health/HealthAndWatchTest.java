@@ -35,8 +35,9 @@ class HealthAndWatchTest extends VitalsIntegrationTest {
         // /health answers now, for anyone, with a summary, and in its thread the engine's state of each serving
         // container and its last health check results
         long asked = Long.parseLong(console.say("dave", "deploys", "/health backend " + env));
-        Msg health = console.awaitMessage("deploys", asked, m -> m.author().equals("vitals") && m.threadId() != null);
-        assertThat(health.text()).contains("healthy: backend v1.4 in " + env).contains("details in the thread");
+        Msg health = console.awaitMessage("deploys", asked, m -> m.author().equals("vitals") && m.threadId() != null
+                && m.text().contains("details in the thread"));
+        assertThat(health.text()).contains("healthy: backend v1.4 in " + env);
         String details = await().atMost(Duration.ofSeconds(10)).until(() -> String.join("\n",
                 console.thread(health.threadId()).stream().map(Msg::text).toList()), t -> t.contains("healthy, running"));
         assertThat(details).contains("✅").contains("Last health check results of").contains(" exit 0");
