@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -38,6 +39,7 @@ class HttpAccess {
     static final String API = "API";
     static final String WEBHOOK = "WEBHOOK";
     static final String WEBHOOK_PATH = "/api/webhooks/alertmanager";
+    static final String SIGN_IN = "/dashboard/sign-in";
     /**
      * The console's pages load scripts, styles and data from Vitals only: no inline script or style,
      * no other host, no plugin, and no framing by another site.
@@ -50,6 +52,42 @@ class HttpAccess {
 
     HttpAccess(Problems problems) {
         this.problems = problems;
+    }
+
+    /**
+     * The dashboard beside Discord or with console tokens: read-only, behind a sign-in form that takes
+     * {@code VITALS_API_TOKEN} or a console token and keeps the reader in a session (cookie HttpOnly,
+     * SameSite=Strict; the form is CSRF-protected). The console page and its API stay as the console
+     * chain decides. On loopback without credentials the dashboard stays with the console (open to this
+     * machine), and this chain matches nothing.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain dashboard(HttpSecurity http, ConsoleAccess access, ApiProperties properties) throws Exception {
+        if (access.mode() == ConsoleAccess.Mode.OPEN_ON_LOOPBACK) {
+            return http.securityMatcher(request -> false).build();
+        }
+        http.securityMatcher(SIGN_IN, "/dashboard", "/dashboard/**", "/console/assets/**");
+        http.headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .referrerPolicy(r -> r.policy(
+                        org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
+        DashboardSignIn signIn = new DashboardSignIn(properties, access);
+        // A script or a proxy may send the same tokens as a bearer header instead (no session then).
+        http.addFilterAt(BearerToken.filter(token -> signIn.reader(token)
+                .map(reader -> new BearerToken.Holder(reader, List.of(DashboardSignIn.DASHBOARD))), problems,
+                "sign in at " + SIGN_IN + " or send Authorization: Bearer <VITALS_API_TOKEN or your console token>"),
+                BasicAuthenticationFilter.class);
+        http.httpBasic(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .authenticationManager(new ProviderManager(signIn))
+                .formLogin(f -> f.loginPage(SIGN_IN).loginProcessingUrl(SIGN_IN).passwordParameter("token")
+                        .defaultSuccessUrl("/dashboard", true).failureUrl(SIGN_IN + "?refused").permitAll())
+                .logout(l -> l.logoutUrl("/dashboard/sign-out").logoutSuccessUrl(SIGN_IN))
+                // The scripts and the stylesheet hold no data; the sign-in page needs the stylesheet.
+                .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                        .requestMatchers(SIGN_IN, "/console/assets/**").permitAll()
+                        .anyRequest().hasAuthority(DashboardSignIn.DASHBOARD));
+        return http.build();
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Locale;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * {@code /dashboard}: read-only, server-rendered, behind the same access as the console. Every status
@@ -22,6 +23,7 @@ class DashboardPage {
     static final int TIMELINES = 10;
     static final int AUDIT_ENTRIES = 60;
     static final int WINDOWS = 30;
+    static final int RESOLVED_INCIDENTS = 10;
     /** Width of a timeline in SVG user units; the drawing scales to the page. */
     static final double WIDTH = 1000;
     static final int ROW = 20;
@@ -31,12 +33,15 @@ class DashboardPage {
     private final DeploymentBoard deployments;
     private final MaintenanceBoard maintenance;
     private final AuditBoard audit;
+    private final IncidentBoard incidents;
     private final Clock clock;
 
-    DashboardPage(DeploymentBoard deployments, MaintenanceBoard maintenance, AuditBoard audit, Clock clock) {
+    DashboardPage(DeploymentBoard deployments, MaintenanceBoard maintenance, AuditBoard audit, IncidentBoard incidents,
+                  Clock clock) {
         this.deployments = deployments;
         this.maintenance = maintenance;
         this.audit = audit;
+        this.incidents = incidents;
         this.clock = clock;
     }
 
@@ -49,6 +54,34 @@ class DashboardPage {
 
     record DeploymentView(DeploymentBoard.DeploymentRow row, String statusWord, String statusClass, String created,
                           String took, Timeline timeline) {
+    }
+
+    /**
+     * {@code deadline}: the acknowledgement deadline in words ("in 14 min 2 s", "passed 3 min ago", or who
+     * acknowledged it and when); {@code overdue}: it passed unacknowledged.
+     */
+    record IncidentView(IncidentBoard.IncidentRow row, String statusWord, String statusClass, String where,
+                        String opened, String deadline, boolean overdue) {
+    }
+
+    IncidentView incident(IncidentBoard.IncidentRow i, Instant now) {
+        boolean overdue = i.ackDeadline() != null && !"RESOLVED".equals(i.status()) && !i.ackDeadline().isAfter(now);
+        String deadline;
+        if ("RESOLVED".equals(i.status())) {
+            deadline = "resolved " + time(i.resolvedAt());
+        } else if (i.acknowledgedAt() != null) {
+            deadline = "acknowledged by " + i.acknowledgedBy() + " " + time(i.acknowledgedAt());
+        } else if (i.ackDeadline() == null) {
+            deadline = "—";
+        } else if (overdue) {
+            deadline = "PASSED " + duration(Duration.between(i.ackDeadline(), now)) + " ago (" + time(i.ackDeadline())
+                    + ")" + (i.escalatedTo() == null ? "" : ", escalated to " + i.escalatedTo());
+        } else {
+            deadline = "in " + duration(Duration.between(now, i.ackDeadline())) + " (" + time(i.ackDeadline()) + ")";
+        }
+        return new IncidentView(i, words(i.status()), overdue ? "status-failed" : css(i.status()),
+                (i.service() == null ? "whole environment" : i.service()) + " · " + i.environment(),
+                time(i.openedAt()), deadline, overdue);
     }
 
     @GetMapping("/dashboard")
@@ -68,10 +101,22 @@ class DashboardPage {
         model.addAttribute("deployments", views);
         model.addAttribute("locks", deployments.locks());
         model.addAttribute("windows", maintenance.windows(WINDOWS));
+        model.addAttribute("incidents", incidents.incidents(RESOLVED_INCIDENTS).stream()
+                .map(i -> incident(i, now)).toList());
         model.addAttribute("audit", audit.latest(AUDIT_ENTRIES));
         model.addAttribute("verification", audit.verify());
         model.addAttribute("page", this);
         return "dashboard";
+    }
+
+    /**
+     * Where a reader signs in to the dashboard when Vitals runs beside Discord or with console tokens
+     * (the form posts the token to Spring Security, see {@code dev.vitals.api.HttpAccess}).
+     */
+    @GetMapping("/dashboard/sign-in")
+    String signIn(@RequestParam(name = "refused", required = false) String refused, Model model) {
+        model.addAttribute("refused", refused != null);
+        return "sign-in";
     }
 
     /** The steps on one time axis from the first start to the last end (or now), each bar as long as it took. */

@@ -38,6 +38,13 @@ class FaultInjection {
         }
     }
 
+    /** Deployments held inside a step (a traffic move half made): their step has no timeout. */
+    private final java.util.Set<String> heldInStep = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    boolean holdsInStep(Run run) {
+        return heldInStep.contains(run.deployment.id());
+    }
+
     boolean enabled() {
         return !pauseAt.isEmpty();
     }
@@ -58,7 +65,9 @@ class FaultInjection {
         if (point != Point.MID) {
             never.await();
         }
-        // Inside a step: the step's timeout must not end the pause and let undo finish the move.
+        // Inside a step: the step's timeout must not end the pause and let undo finish the move, nor
+        // close the engine connections that every other pipeline is using.
+        heldInStep.add(run.deployment.id());
         while (true) {
             try {
                 never.await();

@@ -264,6 +264,9 @@ class PipelineRunner implements AutoCloseable {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            if (faults.holdsInStep(run)) {
+                ended.await(); // held by fault injection until Vitals is killed
+            }
             future.cancel(true);
             awaitAbandoned(step, run, ended);
             return new StepOutcome.Failed(step.name() + " did not finish within " + DurationText.format(timeout));

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -38,6 +39,8 @@ class EngineHealthEvents {
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
     private final List<AutoCloseable> streams = new ArrayList<>();
+    /** Opening a stream waits on the engine: a ReentrantLock, not a monitor, guards the list. */
+    private final ReentrantLock streamsLock = new ReentrantLock();
     private final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
 
     EngineHealthEvents(ContainerRuntime runtime, Catalog catalog, Leadership leadership,
@@ -50,24 +53,38 @@ class EngineHealthEvents {
     }
 
     @EventListener(BecameActive.class)
-    synchronized void start() {
-        stop();
-        for (String name : catalog.incidents().openOnFailure()) {
-            Environment env = catalog.environments().get(name);
-            if (env == null) {
-                continue;
+    void start() {
+        streamsLock.lock();
+        try {
+            closeStreams();
+            for (String name : catalog.incidents().openOnFailure()) {
+                Environment env = catalog.environments().get(name);
+                if (env == null) {
+                    continue;
+                }
+                try {
+                    streams.add(runtime.watchHealth(env.engine(), Map.of(Labels.MANAGED, "true", Labels.ENVIRONMENT,
+                            env.name()), e -> heard(env, e)));
+                } catch (RuntimeException e) {
+                    log.warn("No health events from the engine of {}: {}", env.name(), e.getMessage());
+                }
             }
-            try {
-                streams.add(runtime.watchHealth(env.engine(), Map.of(Labels.MANAGED, "true", Labels.ENVIRONMENT,
-                        env.name()), e -> heard(env, e)));
-            } catch (RuntimeException e) {
-                log.warn("No health events from the engine of {}: {}", env.name(), e.getMessage());
-            }
+        } finally {
+            streamsLock.unlock();
         }
     }
 
     @EventListener(LostLeadership.class)
-    synchronized void stop() {
+    void stop() {
+        streamsLock.lock();
+        try {
+            closeStreams();
+        } finally {
+            streamsLock.unlock();
+        }
+    }
+
+    private void closeStreams() {
         for (AutoCloseable s : streams) {
             try {
                 s.close();

@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,7 +40,7 @@ class IncidentChat {
     private final Deployments deployments;
     private final DateTimeFormatter times;
     // Card edits of one incident one at a time, each from the state read under the lock: none is lost or stale.
-    private final ConcurrentHashMap<String, Object> cardLocks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ReentrantLock> cardLocks = new ConcurrentHashMap<>();
 
     IncidentChat(IncidentStore store, ChatPlatform chat, Catalog catalog, Deployments deployments,
                  @Value("${vitals.zone:UTC}") ZoneId zone) {
@@ -64,7 +65,9 @@ class IncidentChat {
 
     /** Card and thread for a new incident, the on-call ping in the thread, and links to its deployments' threads. */
     void opened(String id) {
-        synchronized (lock(id)) {
+        ReentrantLock lock = lock(id);
+        lock.lock();
+        try {
             Incident i = store.find(id).orElseThrow();
             try {
                 String channel = channel(i);
@@ -84,6 +87,8 @@ class IncidentChat {
             } catch (RuntimeException e) {
                 log.warn("Incident {} is open but its card or thread could not be posted: {}", id, e.toString());
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -106,7 +111,9 @@ class IncidentChat {
     }
 
     void refreshCard(String id) {
-        synchronized (lock(id)) {
+        ReentrantLock lock = lock(id);
+        lock.lock();
+        try {
             Incident i = store.find(id).orElse(null);
             if (i == null || i.cardMessage() == null) {
                 return;
@@ -116,6 +123,8 @@ class IncidentChat {
             } catch (RuntimeException e) {
                 log.info("Card of {} could not be edited ({}); it catches up at the next change", id, e.toString());
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -210,7 +219,8 @@ class IncidentChat {
         return env == null ? "incidents" : env.channels().incidents();
     }
 
-    private Object lock(String id) {
-        return cardLocks.computeIfAbsent(id, k -> new Object());
+    /** One card and thread writer per incident at a time; a ReentrantLock, since these calls wait on chat I/O. */
+    private ReentrantLock lock(String id) {
+        return cardLocks.computeIfAbsent(id, k -> new ReentrantLock());
     }
 }

@@ -12,7 +12,8 @@
  * entry written); the timer acts on the active Vitals only. Chat follows the committed change.
  *
  * <p>API: it implements the deploy module's {@link dev.vitals.deploy.IncidentGate} (an open P0/P1 on a
- * service blocks its deploys at preflight, not its rollbacks). HTTP: {@code GET /api/incidents[?status=]},
+ * service blocks its deploys at preflight, not its rollbacks) and the dashboard's
+ * {@link dev.vitals.dashboard.IncidentBoard}. HTTP: {@code GET /api/incidents[?status=]},
  * {@code GET /api/incidents/{id}}.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Incident")

@@ -234,7 +234,9 @@ function choose(i) {
   complete();
 }
 
-function complete() {
+// A request that fails (the engine or the database busy for a moment) is asked again a few times,
+// as long as the box still holds the same text.
+function complete(attempt = 0) {
   clearTimeout(completion.timer);
   completion.timer = setTimeout(async () => {
     const text = $('command').value;
@@ -242,8 +244,12 @@ function complete() {
     try {
       const items = await api('GET', '/console/api/completions?text=' + encodeURIComponent(text));
       if ($('command').value === text) showCompletions(items || []);
-    } catch (e) { showCompletions([]); }
-  }, 120);
+    } catch (e) {
+      if ($('command').value !== text) return;
+      showCompletions([]);
+      if (attempt < 5) complete(attempt + 1);
+    }
+  }, attempt === 0 ? 120 : 1000);
 }
 
 function send(text, threadId) {
@@ -281,7 +287,7 @@ function start() {
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && state.thread && !$('completions').children.length) closeThread(); });
 
   const input = $('command');
-  input.addEventListener('input', complete);
+  input.addEventListener('input', () => complete());
   input.addEventListener('keydown', (e) => {
     const open = completion.items.length > 0;
     if (e.key === 'ArrowDown' && open) { e.preventDefault(); highlight(completion.active + 1); }

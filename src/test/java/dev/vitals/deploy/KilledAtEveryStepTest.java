@@ -160,9 +160,9 @@ class KilledAtEveryStepTest {
         y.append("  ").append(ENV).append(": {network: ").append(TestCatalog.network(ENV)).append("}\n");
         String hooks = """
                     hooks:
-                      snapshot: {command: [sh, -c, "echo snapshot of $VITALS_SERVICE taken"], timeout: 30s}
-                      migration: {command: [sh, -c, "echo migrating to $VITALS_VERSION"], timeout: 30s}
-                      smoke: {command: [sh, -c, "wget -q -O- http://$VITALS_TARGET:8080/version"], timeout: 30s}
+                      snapshot: {command: [sh, -c, "echo snapshot of $VITALS_SERVICE taken"], timeout: 120s}
+                      migration: {command: [sh, -c, "echo migrating to $VITALS_VERSION"], timeout: 120s}
+                      smoke: {command: [sh, -c, "wget -q -O- http://$VITALS_TARGET:8080/version"], timeout: 120s}
                 """;
         y.append("services:\n");
         for (Trial t : trials) {

@@ -97,9 +97,16 @@ class ConsoleCompletion {
             };
             return of(head, candidates, typed);
         } catch (RuntimeException e) {
-            // Completion is a convenience: an engine that does not answer leaves the box without suggestions.
-            log.debug("Completion of '{}' failed: {}", line, e.toString());
-            return List.of();
+            // The page asks again shortly: what the engine or the database could not tell now it may tell then.
+            log.warn("Completion of '{}' failed: {}", line, e.toString());
+            throw new Unavailable("Suggestions are not available right now: " + e.getMessage(), e);
+        }
+    }
+
+    /** Suggestions could not be read now (the engine or the database did not answer). */
+    static final class Unavailable extends RuntimeException {
+        Unavailable(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

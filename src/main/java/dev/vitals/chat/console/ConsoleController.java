@@ -267,6 +267,12 @@ class ConsoleController {
                 .toList();
     }
 
+    @ExceptionHandler(ConsoleCompletion.Unavailable.class)
+    ResponseEntity<Problem> completionUnavailable(ConsoleCompletion.Unavailable e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1")
+                .body(new Problem(e.getMessage()));
+    }
+
     @ExceptionHandler(ConsoleProblem.class)
     ResponseEntity<Problem> problem(ConsoleProblem e) {
         return ResponseEntity.status(e.status).body(new Problem(e.getMessage()));

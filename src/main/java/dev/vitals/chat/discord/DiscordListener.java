@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -117,36 +120,42 @@ class DiscordListener extends ListenerAdapter {
 
     /**
      * Reads the ✅/❌ reactions on every open card and applies the difference with what was seen: a
-     * reaction added while Vitals was away counts, one withdrawn meanwhile is withdrawn.
+     * reaction withdrawn while Vitals was away is withdrawn, then one added meanwhile counts — in
+     * that order, so a card whose approver changed never briefly holds both approvals and starts.
      */
     void catchUp() {
         int applied = 0;
         for (DiscordStore.Card card : store.openCards()) {
             try {
                 GuildMessageChannel channel = gateway.channel(card.channel());
+                MessageRef ref = new MessageRef(card.messageId(), card.channel(), null);
+                Map<String, Set<String>> present = new LinkedHashMap<>();
                 for (String emoji : SIGN_OFF) {
-                    List<User> users = channel.retrieveReactionUsersById(card.messageId(), Emoji.fromUnicode(emoji))
-                            .complete();
-                    Set<String> now = new HashSet<>();
-                    MessageRef ref = new MessageRef(card.messageId(), card.channel(), null);
-                    for (User u : users) {
-                        if (u.getId().equals(u.getJDA().getSelfUser().getId())) {
-                            continue;
+                    Set<String> now = new LinkedHashSet<>();
+                    for (User u : channel.retrieveReactionUsersById(card.messageId(), Emoji.fromUnicode(emoji)).complete()) {
+                        if (!u.getId().equals(u.getJDA().getSelfUser().getId())) {
+                            now.add(u.getId());
                         }
-                        now.add(u.getId());
-                        if (store.reactionSeen(card.messageId(), emoji, u.getId())) {
-                            Optional<Member> member = member(channel.getGuild(), u.getId());
+                    }
+                    present.put(emoji, now);
+                }
+                for (var e : present.entrySet()) {
+                    for (String gone : store.reactions(card.messageId(), e.getKey())) {
+                        if (!e.getValue().contains(gone) && store.reactionGone(card.messageId(), e.getKey(), gone)) {
+                            Optional<Member> member = member(channel.getGuild(), gone);
                             if (member.isPresent()) {
-                                inbound.reaction(members.caller(member.get()), ref, emoji, true);
+                                inbound.reaction(members.caller(member.get()), ref, e.getKey(), false);
                                 applied++;
                             }
                         }
                     }
-                    for (String gone : store.reactions(card.messageId(), emoji)) {
-                        if (!now.contains(gone) && store.reactionGone(card.messageId(), emoji, gone)) {
-                            Optional<Member> member = member(channel.getGuild(), gone);
+                }
+                for (var e : present.entrySet()) {
+                    for (String userId : e.getValue()) {
+                        if (store.reactionSeen(card.messageId(), e.getKey(), userId)) {
+                            Optional<Member> member = member(channel.getGuild(), userId);
                             if (member.isPresent()) {
-                                inbound.reaction(members.caller(member.get()), ref, emoji, false);
+                                inbound.reaction(members.caller(member.get()), ref, e.getKey(), true);
                                 applied++;
                             }
                         }

@@ -69,11 +69,11 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
         actAs("alice");
         WebElement box = browser.findElement(By.id("command"));
         box.sendKeys("/deploy back");
-        await().atMost(UI).until(() -> options().contains("backend"));
+        awaitOption("backend");
         box.sendKeys(Keys.TAB);
         assertThat(box.getAttribute("value")).isEqualTo("/deploy backend ");
         box.sendKeys("v1.");
-        await().atMost(UI).until(() -> options().stream().anyMatch(o -> o.startsWith("v1.4")));
+        awaitOption("v1.4");
         box.sendKeys("4 " + production, Keys.ENTER);
 
         // then her request's card waits for sign-off, with its buttons
@@ -106,7 +106,12 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
         assertThat(browser.executeScript("return typeof window.vitalsPwned;")).isEqualTo("undefined");
         assertThat(browser.findElements(By.cssSelector("#messages img"))).isEmpty();
 
-        // when the dashboard opens
+        // when an incident is opened from the console
+        String title = "Checkout slow after " + id;
+        assertThat(console.ask("bob", "deploys", "/incident open P3 \"" + title + "\" service:backend env:" + production))
+                .contains("Opened I-");
+
+        // and the dashboard opens
         browser.get(base + "/dashboard");
 
         // then it shows the deployment, its status in words, its steps on a timeline, and its audit entries
@@ -123,6 +128,12 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
         assertThat(audited).anySatisfy(t -> assertThat(t).contains("alice"))
                 .anySatisfy(t -> assertThat(t).contains("bob"));
         assertThat(browser.findElement(By.id("verification")).getText()).startsWith("chain verified");
+        // and the open incident with its severity, place, status in words and acknowledgement deadline
+        WebElement incident = browser.findElements(By.cssSelector("#incidents tr.incident")).stream()
+                .filter(r -> r.getText().contains(title)).findFirst().orElseThrow();
+        assertThat(incident.getText()).contains("P3").contains("backend · " + production);
+        assertThat(incident.findElement(By.cssSelector(".badge")).getText()).isEqualTo("open");
+        assertThat(incident.findElement(By.cssSelector("td:last-child")).getText()).startsWith("in ");
         Browser.screenshot(browser, "dashboard");
 
         // and no request of either page went to any host but Vitals
@@ -155,6 +166,20 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
 
     private void actAs(String user) {
         new Select(browser.findElement(By.id("user"))).selectByValue(user);
+    }
+
+    /** Waits for the completion list to offer an option starting with {@code prefix}; says what it saw if not. */
+    private void awaitOption(String prefix) {
+        try {
+            await().atMost(UI).until(() -> options().stream().anyMatch(o -> o.startsWith(prefix)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String typed = browser.findElement(By.id("command")).getAttribute("value");
+            Object server = browser.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "fetch('/console/api/completions?text=' + encodeURIComponent(arguments[0]))"
+                    + ".then(r => r.text().then(t => done(r.status + ' ' + t))).catch(x => done(String(x)));", typed);
+            throw new AssertionError("no completion starting with " + prefix + " for '" + typed + "': the list shows "
+                    + options() + ", the server answers " + server, e);
+        }
     }
 
     /** The completions offered now, read in one step (the list is drawn anew as one types). */

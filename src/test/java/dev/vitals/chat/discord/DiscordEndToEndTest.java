@@ -15,6 +15,11 @@ import dev.vitals.deploy.Deployment;
 import dev.vitals.deploy.DeploymentStatus;
 import dev.vitals.deploy.Deployments;
 import dev.vitals.deploy.Labels;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -59,6 +65,11 @@ class DiscordEndToEndTest {
     static final FakeDiscord.Member bob = discord.member("bob", "Deployers", "Approvers", "DevOps Leads");
     static final FakeDiscord.Member dave = discord.member("dave");
     private static final Pattern ID = Pattern.compile("\\b(D-\\d+)\\b");
+    static final String API_TOKEN = "api-token-beside-discord-4c9e1b7a02";
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+    @LocalServerPort
+    int port;
 
     @Autowired
     Catalog catalog;
@@ -87,6 +98,7 @@ class DiscordEndToEndTest {
         registry.add("vitals.discord.roles.approver[0]", () -> "Approvers");
         registry.add("vitals.discord.roles.devops-lead[0]", () -> discord.roleId("DevOps Leads"));
         registry.add("vitals.discord.roles.clinical-approver[0]", () -> "Clinical");
+        registry.add("vitals.api-token", () -> API_TOKEN);
     }
 
     @AfterAll
@@ -367,6 +379,50 @@ class DiscordEndToEndTest {
     }
 
     @Test
+    @Order(12)
+    void besideDiscordTheDashboardOpensReadOnlyToTheApiTokenSignedInAndTheConsoleStaysOff() throws Exception {
+        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        String base = "http://127.0.0.1:" + port;
+
+        // without signing in, the dashboard sends to a sign-in page that shows no data
+        HttpResponse<String> anonymous = get(http, base + "/dashboard");
+        assertThat(anonymous.statusCode()).isEqualTo(302);
+        assertThat(anonymous.headers().firstValue("Location").orElse("")).endsWith("/dashboard/sign-in");
+        HttpResponse<String> form = get(http, base + "/dashboard/sign-in");
+        assertThat(form.body()).contains("Sign in to read the dashboard").doesNotContain("Audit log")
+                .doesNotContain("id=\"board\"");
+
+        // a wrong token, or the right one without the form's CSRF token, is refused
+        HttpResponse<String> wrong = post(http, base + "/dashboard/sign-in", "token=" + API_TOKEN + "x&_csrf=" + csrf(form));
+        assertThat(wrong.headers().firstValue("Location").orElse("")).endsWith("/dashboard/sign-in?refused");
+        assertThat(get(http, base + "/dashboard").statusCode()).isEqualTo(302);
+        assertThat(post(http, base + "/dashboard/sign-in", "token=" + API_TOKEN).statusCode()).isEqualTo(403);
+
+        // the API token signs in: an HttpOnly, SameSite=Strict session cookie, and the dashboard's data
+        HttpResponse<String> signedIn = post(http, base + "/dashboard/sign-in",
+                "token=" + API_TOKEN + "&_csrf=" + csrf(get(http, base + "/dashboard/sign-in")));
+        assertThat(signedIn.headers().firstValue("Location").orElse("")).endsWith("/dashboard");
+        assertThat(signedIn.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c)
+                .startsWith("JSESSIONID=").contains("HttpOnly").contains("SameSite=Strict"));
+        HttpResponse<String> dashboard = get(http, base + "/dashboard");
+        assertThat(dashboard.statusCode()).isEqualTo(200);
+        assertThat(dashboard.body()).contains("id=\"board\"").contains("Audit log").contains("Incidents");
+        assertThat(get(http, base + "/console/assets/dashboard.js").statusCode()).isEqualTo(200);
+        // (a script may send the token as a bearer header instead)
+        assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/dashboard"))
+                .header("Authorization", "Bearer " + API_TOKEN).build(), HttpResponse.BodyHandlers.ofString())
+                .body()).contains("Audit log");
+
+        // but the console page and its API, which can act, stay off, signed in or with the token
+        assertThat(get(http, base + "/").statusCode()).isEqualTo(403);
+        assertThat(get(http, base + "/console/api/users").statusCode()).isEqualTo(403);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/console/api/users"))
+                .header("Authorization", "Bearer " + API_TOKEN).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(403);
+    }
+
+    @Test
     @Order(99)
     void theTokenAppearsInNoLogLineAndNothingSaidAndDiscordSawNoViolation(CapturedOutput output) {
         assertThat(output.getAll()).doesNotContain(TOKEN);
@@ -375,6 +431,21 @@ class DiscordEndToEndTest {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
+
+    private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(HttpClient http, String url, String form) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String csrf(HttpResponse<String> form) {
+        Matcher m = CSRF.matcher(form.body());
+        assertThat(m.find()).as("a CSRF token in the sign-in form").isTrue();
+        return java.net.URLEncoder.encode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     private static void awaitConnected() {
         await().atMost(Duration.ofSeconds(60)).until(() -> discord.connected() && discord.registeredCommands() != null);
