@@ -4,6 +4,7 @@ import java.util.Set;
 import dev.vitals.leadership.Leadership;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.secrets.ErrorId;
+import dev.vitals.secrets.Secrets;
 import dev.vitals.database.DatabaseBusy;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
@@ -137,6 +138,29 @@ class ChatDispatcher implements ChatInbound {
             + " nothing changed. Another Vitals process on the same database is active and runs commands that change"
             + " state: send it there, or again in a few seconds if the active one just stopped (a standby takes over"
             + " within 10 s). /status, /history, /health, /help, /maintenance list and /audit work here.";
+
+    /** Longer thread messages are cut: a timeline keeps what was said, not whole pastes. */
+    static final int MAX_THREAD_MESSAGE = 1000;
+
+    @Override
+    public void threadMessage(Caller caller, ThreadRef thread, String text) {
+        if (text == null || text.isBlank()) {
+            return;
+        }
+        String kept = Secrets.redact(text.strip());
+        if (kept.length() > MAX_THREAD_MESSAGE) {
+            kept = kept.substring(0, MAX_THREAD_MESSAGE) + "…";
+        }
+        ThreadMessagePosted posted = new ThreadMessagePosted(caller.name(), thread, UserText.inert(kept),
+                clock.instant());
+        try {
+            // In a transaction, so the event publication registry keeps it until its listeners have it.
+            tx.executeWithoutResult(t -> events.publishEvent(posted));
+        } catch (RuntimeException e) {
+            log.warn("A message by {} in thread {} could not be recorded ({})", caller.name(), thread.id(),
+                    e.getClass().getSimpleName());
+        }
+    }
 
     @Override
     public void reaction(Caller caller, MessageRef message, String emoji, boolean added) {

@@ -134,9 +134,20 @@ public interface ContainerRuntime {
      * What the engine shows of a container. {@code aliases} are its aliases per network it is attached
      * to (a container on a network with no alias maps to an empty list).
      */
+    /** {@code healthChecks}: the engine's last health check results, oldest first, one line each (may be empty). */
     record ContainerInfo(String id, String name, String image, String imageId, Map<String, String> labels,
                          boolean running, String status, java.time.Instant startedAt, Health health,
-                         Map<String, List<String>> aliases) {
+                         Map<String, List<String>> aliases, List<String> healthChecks) {
+        public ContainerInfo {
+            healthChecks = healthChecks == null ? List.of() : List.copyOf(healthChecks);
+        }
+
+        public ContainerInfo(String id, String name, String image, String imageId, Map<String, String> labels,
+                             boolean running, String status, java.time.Instant startedAt, Health health,
+                             Map<String, List<String>> aliases) {
+            this(id, name, image, imageId, labels, running, status, startedAt, health, aliases, List.of());
+        }
+
         public boolean servesAs(String network, String alias) {
             return running && aliases.getOrDefault(network, List.of()).contains(alias);
         }

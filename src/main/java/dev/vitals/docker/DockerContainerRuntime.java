@@ -408,7 +408,26 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
         var startedAt = state == null ? null : parseInstant(state.getStartedAt());
         var health = state == null ? Health.NONE : toHealth(state.getHealth());
         return new ContainerInfo(id, name, image, c.getImageId(), labels, running, status, startedAt, health,
-                aliases(id, c));
+                aliases(id, c), state == null ? List.of() : healthChecks(state.getHealth()));
+    }
+
+    /** The engine keeps the last few results of a HEALTHCHECK: when each ended, its exit code and output. */
+    private static List<String> healthChecks(HealthState health) {
+        if (health == null || health.getLog() == null) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        for (var result : health.getLog()) {
+            String output = result.getOutput() == null ? "" : result.getOutput().strip()
+                    .replaceAll("\\s*\\n\\s*", " / ");
+            if (output.length() > 200) {
+                output = output.substring(0, 200) + "…";
+            }
+            Instant end = parseInstant(result.getEnd());
+            lines.add((end == null ? "?" : end.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+                    + " exit " + result.getExitCodeLong() + (output.isEmpty() ? "" : ": " + output));
+        }
+        return lines;
     }
 
     /** Configured aliases per network; Docker's own alias (the short container id) is left out. */

@@ -39,8 +39,19 @@ class HealthChecks {
         this.clock = clock;
     }
 
-    /** The outcome: {@code healthy} false when anything failed; {@code summary} one line, {@code details} one per check. */
-    record Result(boolean healthy, String summary, List<String> details, List<String> versions) {
+    /**
+     * The outcome: {@code healthy} false when anything failed; {@code summary} one line, {@code details} one per
+     * check; {@code more} what backs them up (the engine's last health check results per container, the smoke
+     * hook's output), redacted, for a thread rather than a summary.
+     */
+    record Result(boolean healthy, String summary, List<String> details, List<String> versions, List<String> more) {
+        Result {
+            more = List.copyOf(more);
+        }
+
+        Result(boolean healthy, String summary, List<String> details, List<String> versions) {
+            this(healthy, summary, details, versions, List.of());
+        }
     }
 
     Result check(String serviceName, String environment) {
@@ -61,6 +72,7 @@ class HealthChecks {
             return new Result(false, "UNHEALTHY: nothing serves " + service.name() + " in " + env.name(), List.of(), List.of());
         }
         List<String> details = new ArrayList<>();
+        List<String> more = new ArrayList<>();
         boolean healthy = true;
         for (ContainerInfo c : live) {
             boolean ok = c.running() && (c.health() == ContainerRuntime.Health.HEALTHY
@@ -68,6 +80,10 @@ class HealthChecks {
             healthy &= ok;
             details.add((ok ? "✅ " : "❌ ") + c.name() + " (" + c.labels().getOrDefault(Labels.VERSION, "?") + "): "
                     + c.health().name().toLowerCase() + ", " + c.status());
+            if (!c.healthChecks().isEmpty()) {
+                more.add("Last health check results of " + c.name() + ":");
+                c.healthChecks().forEach(line -> more.add("  " + Secrets.redact(line)));
+            }
         }
         Optional<Hook> smoke = service.hooks().smoke();
         if (smoke.isPresent()) {
@@ -78,12 +94,16 @@ class HealthChecks {
                     + DurationText.format(smoke.get().timeout()) : "exited " + r.exitCode())
                     + (ok || r.outputTail() == null ? "" : " — " + Secrets.redact(r.outputTail()).strip()
                     .replaceAll("\\s*\\n\\s*", " / ")));
+            if (r.outputTail() != null && !r.outputTail().isBlank()) {
+                more.add("Smoke hook output (last lines):");
+                Secrets.redact(r.outputTail()).strip().lines().forEach(line -> more.add("  " + line));
+            }
         }
         List<String> versions = live.stream().map(c -> c.labels().getOrDefault(Labels.VERSION, "?")).distinct().toList();
         String summary = (healthy ? "healthy" : "UNHEALTHY") + ": " + service.name() + " " + String.join(", ", versions)
                 + " in " + env.name() + ", " + live.size() + " container" + (live.size() == 1 ? "" : "s")
                 + (smoke.isPresent() ? " and the smoke hook" : "") + " checked";
-        return new Result(healthy, summary, details, versions);
+        return new Result(healthy, summary, details, versions, more);
     }
 
     private OneShotResult smoke(Hook hook, Environment env, Service service, ContainerInfo target) {

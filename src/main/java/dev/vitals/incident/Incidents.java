@@ -214,6 +214,26 @@ class Incidents {
     }
 
     /**
+     * Something a person wrote in the thread of an open incident, kept in its timeline (and so in the
+     * post-mortem); nothing is said back. False when the thread is no open incident's.
+     */
+    boolean said(String threadId, String channel, String author, String text, Instant at) {
+        return Boolean.TRUE.equals(tx.execute(t -> {
+            Optional<Incident> here = store.byThread(threadId)
+                    .filter(i -> channel == null || i.cardChannel() == null || channel.equals(i.cardChannel()));
+            if (here.isEmpty()) {
+                return false;
+            }
+            Incident i = store.findForUpdate(here.get().id()).orElse(null);
+            if (i == null || !i.open()) {
+                return false;
+            }
+            store.addEntry(i.id(), at, "message", author + ": " + text);
+            return true;
+        }));
+    }
+
+    /**
      * The escalation and update reminder that are due at {@code now}, each incident once per claim; returns
      * how many incidents were acted on. The timer calls it with the clock's instant.
      */

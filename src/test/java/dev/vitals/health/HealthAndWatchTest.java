@@ -32,9 +32,15 @@ class HealthAndWatchTest extends VitalsIntegrationTest {
         DeployDriver driver = new DeployDriver(console, runtime, catalog);
         DeploymentView v14 = driver.deployed("alice", "backend", "v1.4", env);
 
-        // /health answers now, for anyone, with the engine's state of each serving container
-        String health = console.ask("dave", "deploys", "/health backend " + env);
-        assertThat(health).contains("healthy: backend v1.4 in " + env).contains("✅").contains("healthy, running");
+        // /health answers now, for anyone, with a summary, and in its thread the engine's state of each serving
+        // container and its last health check results
+        long asked = Long.parseLong(console.say("dave", "deploys", "/health backend " + env));
+        Msg health = console.awaitMessage("deploys", asked, m -> m.author().equals("vitals") && m.threadId() != null
+                && m.text().contains("details in the thread"));
+        assertThat(health.text()).contains("healthy: backend v1.4 in " + env);
+        String details = await().atMost(Duration.ofSeconds(10)).until(() -> String.join("\n",
+                console.thread(health.threadId()).stream().map(Msg::text).toList()), t -> t.contains("healthy, running"));
+        assertThat(details).contains("✅").contains("Last health check results of").contains(" exit 0");
 
         // the watch of v1.4 started, and checks at its first slot (30 minutes), not before
         Instant first = firstCheck(v14);

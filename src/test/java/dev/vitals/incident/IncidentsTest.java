@@ -55,6 +55,13 @@ class IncidentsTest extends VitalsIntegrationTest {
         Instant openedAt = Instant.parse((String) opened.get("openedAt"));
         assertThat(Instant.parse((String) opened.get("ackDeadline"))).isEqualTo(openedAt.plus(Duration.ofMinutes(15)));
 
+        // and what people write in its thread goes into its timeline, redacted and inert, with nothing said back
+        console.sayInThread("alice", card.threadId(), "502s from the login page @everyone since " + TestCatalog.SECRET);
+        Map<String, Object> said = await().atMost(Duration.ofSeconds(10)).until(() -> timeline(id).stream()
+                .filter(e -> e.get("kind").equals("message")).findFirst().orElse(null), java.util.Objects::nonNull);
+        assertThat((String) said.get("text")).startsWith("alice: 502s from the login page @\u200Beveryone since")
+                .doesNotContain(TestCatalog.SECRET);
+
         // when its 15 minutes pass unacknowledged (and the timer runs again later)
         incidents.runDue(openedAt.plus(Duration.ofMinutes(15)).minusSeconds(5));
         assertThat(incident(id).get("escalatedTo")).isNull();
@@ -66,6 +73,12 @@ class IncidentsTest extends VitalsIntegrationTest {
         assertThat(timeline(id).stream().filter(e -> e.get("kind").equals("escalation")).count()).isEqualTo(1);
         assertThat(pings("@incident-commander", card)).isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> card(id).text().contains("Escalated to: incident-commander"));
+
+        // and while it stays open, its thread is reminded to post an update when the 30-minute cadence passes, once
+        incidents.runDue(openedAt.plus(Duration.ofMinutes(30)).plusSeconds(1));
+        incidents.runDue(openedAt.plus(Duration.ofMinutes(31)));
+        assertThat(timeline(id).stream().filter(e -> e.get("kind").equals("reminder")).count()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> reminders(card) == 1);
 
         // given another P0, acknowledged by bob in its thread
         String other = incidentId(console.ask("bob", "deploys", "/incident open P0 Scheduling down env:" + env));
@@ -84,6 +97,17 @@ class IncidentsTest extends VitalsIntegrationTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> card(other).text().contains("ACKNOWLEDGED by bob"));
         // and outside a thread, without an id, a command lists the open incidents to choose from
         assertThat(console.ask("erin", "deploys", "/incident ack")).contains("Which incident?").contains(id);
+
+        // and once resolved, its post-mortem has what was said in the thread, and no reminder comes any more
+        assertThat(console.ask("erin", "deploys", "/incident resolve \"login fixed\" id:" + id)).contains(id + " is resolved");
+        assertThat((String) incident(id).get("postmortem")).contains("alice: 502s from the login page");
+        incidents.runDue(openedAt.plus(Duration.ofMinutes(62)));
+        assertThat(timeline(id).stream().filter(e -> e.get("kind").equals("reminder")).count()).isEqualTo(1);
+        assertThat(reminders(card)).isEqualTo(1);
+    }
+
+    private long reminders(Msg card) {
+        return console.thread(card.threadId()).stream().filter(m -> m.text().startsWith("⏰ ")).count();
     }
 
     @Test

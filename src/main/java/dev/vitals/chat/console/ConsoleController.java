@@ -152,6 +152,15 @@ class ConsoleController {
                     log.error("Console command failed: {}", text, e);
                 }
             });
+        } else if (thread != null) {
+            ThreadRef where = new ThreadRef(thread.toString(), channel);
+            work.submit(() -> {
+                try {
+                    inbound.threadMessage(caller, where, text);
+                } catch (RuntimeException e) {
+                    log.error("Console thread message could not be handed on", e);
+                }
+            });
         }
         return new Created(Long.toString(id));
     }

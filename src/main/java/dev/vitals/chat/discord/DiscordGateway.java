@@ -52,6 +52,20 @@ class DiscordGateway implements DisposableBean {
      */
     static final EnumSet<GatewayIntent> INTENTS = EnumSet.of(GatewayIntent.GUILD_MEMBERS,
             GatewayIntent.GUILD_MESSAGE_REACTIONS);
+    /**
+     * With {@code thread-messages} on (the default): guild messages and their text (privileged: enable
+     * "Message Content Intent"), for what people write in incident threads.
+     */
+    static final EnumSet<GatewayIntent> THREAD_MESSAGE_INTENTS = EnumSet.of(GatewayIntent.GUILD_MESSAGES,
+            GatewayIntent.MESSAGE_CONTENT);
+
+    static EnumSet<GatewayIntent> intents(DiscordSettings settings) {
+        EnumSet<GatewayIntent> intents = EnumSet.copyOf(INTENTS);
+        if (settings.threadMessages()) {
+            intents.addAll(THREAD_MESSAGE_INTENTS);
+        }
+        return intents;
+    }
 
     static {
         // Nothing Vitals posts may notify anyone unless a message names its intended mentions.
@@ -96,7 +110,7 @@ class DiscordGateway implements DisposableBean {
             return;
         }
         log.info("Connecting to Discord (guild {}, REST {})", settings.guild(), settings.apiUrl());
-        JDABuilder builder = JDABuilder.createLight(settings.token(), INTENTS)
+        JDABuilder builder = JDABuilder.createLight(settings.token(), intents(settings))
                 .setRestConfig(new RestConfig().setBaseUrl(settings.apiUrl().toString()))
                 .setMemberCachePolicy(MemberCachePolicy.ALL)
                 .setChunkingFilter(ChunkingFilter.ALL)

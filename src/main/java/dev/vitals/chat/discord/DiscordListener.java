@@ -2,6 +2,7 @@ package dev.vitals.chat.discord;
 
 import dev.vitals.chat.Caller;
 import dev.vitals.chat.ChatInbound;
+import dev.vitals.chat.ThreadRef;
 import dev.vitals.chat.MessageRef;
 import dev.vitals.chat.Origin;
 import dev.vitals.chat.Suggestions;
@@ -30,6 +31,9 @@ import net.dv8tion.jda.api.events.interaction.command.CommandAutoCompleteInterac
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.events.message.react.GenericMessageReactionEvent;
+import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
+import net.dv8tion.jda.api.events.session.ShutdownEvent;
+import net.dv8tion.jda.api.requests.CloseCode;
 import net.dv8tion.jda.api.events.message.react.MessageReactionAddEvent;
 import net.dv8tion.jda.api.events.message.react.MessageReactionRemoveEvent;
 import net.dv8tion.jda.api.events.session.ReadyEvent;
@@ -90,6 +94,17 @@ class DiscordListener extends ListenerAdapter {
             registerCommands(event.getJDA().getGuildById(settings.guild()));
             catchUp();
         });
+    }
+
+    /** Discord refuses privileged intents the bot is not granted: say which switches to turn on. */
+    @Override
+    public void onShutdown(ShutdownEvent event) {
+        if (event.getCloseCode() == CloseCode.DISALLOWED_INTENTS) {
+            log.error("Discord refused the connection: the bot lacks a privileged intent. In the Developer Portal,"
+                    + " under Bot, switch on \"Server Members Intent\"{}, then restart Vitals.",
+                    settings.threadMessages() ? " and \"Message Content Intent\" (or set"
+                            + " VITALS_DISCORD_THREAD_MESSAGES=false to go without incident-thread messages)" : "");
+        }
     }
 
     @Override
@@ -281,6 +296,35 @@ class DiscordListener extends ListenerAdapter {
             }
             inbound.click(members.caller(member), new MessageRef(messageId, origin.get().channel(),
                     origin.get().thread()), button);
+        });
+    }
+
+    /**
+     * A person's plain message in a thread (an incident's, a deployment's) is handed on for its timeline,
+     * in order with reactions and clicks. Messages outside threads, Vitals' own and other bots' are not.
+     */
+    @Override
+    public void onMessageReceived(MessageReceivedEvent event) {
+        if (!event.isFromGuild() || !event.getChannelType().isThread() || event.getAuthor().isBot()
+                || event.isWebhookMessage()) {
+            return;
+        }
+        String text = event.getMessage().getContentRaw();
+        String userId = event.getAuthor().getId();
+        String threadId = event.getChannel().getId();
+        ChannelType type = event.getChannelType();
+        Guild guild = event.getGuild();
+        signOffs.submit(() -> {
+            try {
+                Optional<Origin> origin = origin(threadId, type);
+                Optional<Member> member = member(guild, userId);
+                if (origin.isPresent() && member.isPresent()) {
+                    inbound.threadMessage(members.caller(member.get()), new ThreadRef(threadId, origin.get().channel()),
+                            text);
+                }
+            } catch (RuntimeException e) {
+                log.error("A message in thread {} could not be handed on", threadId, e);
+            }
         });
     }
 

@@ -65,6 +65,7 @@ class DiscordEndToEndTest {
     static final FakeDiscord.Member bob = discord.member("bob", "Deployers", "Approvers", "DevOps Leads");
     static final FakeDiscord.Member dave = discord.member("dave");
     private static final Pattern ID = Pattern.compile("\\b(D-\\d+)\\b");
+    private static final Pattern INCIDENT = Pattern.compile("\\b(I-\\d+)\\b");
     static final String API_TOKEN = "api-token-beside-discord-4c9e1b7a02";
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
@@ -313,6 +314,42 @@ class DiscordEndToEndTest {
 
         assertThat(discord.directMessagesTo(dave)).extracting(FakeDiscord.Msg::content).containsExactly("for dave only");
         assertThat(discord.messagesIn("announcements")).hasSize(inChannel);
+    }
+
+    @Test
+    @Order(8)
+    void whatPeopleWriteInAnIncidentsThreadGoesIntoItsTimelineAndNothingOutsideIt() throws Exception {
+        String env = TestCatalog.productionEnvironment();
+        awaitConnected();
+        // given an incident opened on Discord, with its card and thread in #incidents
+        FakeDiscord.Interaction typed = discord.slash(bob, "incidents", "incident", "open",
+                Map.of("severity", "P3", "title", "Checkout slow", "service", "backend", "env", env));
+        await().atMost(Duration.ofSeconds(30)).until(() -> typed.original != null
+                && INCIDENT.matcher(typed.original.content()).find() || !typed.followUps.isEmpty());
+        String answer = typed.original != null ? typed.original.content() : typed.followUps.getFirst().content();
+        Matcher m = INCIDENT.matcher(answer);
+        assertThat(m.find()).as("an incident id in the answer: " + answer).isTrue();
+        String id = m.group(1);
+        FakeDiscord.Msg card = await().atMost(Duration.ofSeconds(30)).until(() -> discord.messagesIn("incidents")
+                .stream().filter(c -> c.text().contains(id) && discord.hasThread(c.id)).findFirst().orElse(null),
+                found -> found != null);
+
+        // when alice writes in its thread (a mention and a masked link among it), and dave in the channel
+        discord.say(alice, card.id, "Flushed the cache at 14:02 @everyone [docs](https://evil.example)");
+        discord.say(dave, discord.channelId("incidents"), "lunch anyone?");
+
+        // then the timeline keeps alice's words, inert, and not dave's
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port;
+        await().atMost(Duration.ofSeconds(30)).until(() -> incident(http, base, id).contains("Flushed the cache"));
+        String timeline = incident(http, base, id);
+        assertThat(timeline).contains("alice: Flushed the cache at 14:02").doesNotContain("@everyone")
+                .doesNotContain("lunch anyone");
+    }
+
+    private static String incident(HttpClient http, String base, String id) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/api/incidents/" + id))
+                .header("Authorization", "Bearer " + API_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test

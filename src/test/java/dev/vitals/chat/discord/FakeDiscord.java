@@ -382,6 +382,57 @@ public final class FakeDiscord implements AutoCloseable {
         return i;
     }
 
+    /** Gateway intents: guild messages, and their text (privileged). */
+    static final long GUILD_MESSAGES = 1L << 9;
+    static final long MESSAGE_CONTENT = 1L << 15;
+    private final Map<WebSocket, Long> intents = new ConcurrentHashMap<>();
+
+    /**
+     * A member writes {@code text} in a channel or thread (by id). As on Discord, a connection hears it only
+     * with the guild-messages intent, and gets its text only with the message-content intent.
+     */
+    public Msg say(Member member, String channelId, String text) {
+        String id = snowflake();
+        ObjectNode b = json.createObjectNode();
+        b.put("id", id);
+        b.put("type", 0);
+        b.put("channel_id", channelId);
+        b.put("guild_id", guildId);
+        b.set("author", user(member.id(), member.name(), false));
+        b.set("member", memberJson(member));
+        b.put("content", text);
+        b.putArray("embeds");
+        b.putArray("components");
+        b.putArray("attachments");
+        b.putArray("mentions");
+        b.putArray("mention_roles");
+        b.put("mention_everyone", false);
+        b.put("pinned", false);
+        b.put("tts", false);
+        b.put("timestamp", Instant.now().toString());
+        b.putNull("edited_timestamp");
+        b.put("flags", 0);
+        Msg msg = new Msg(id, channelId, b, false, member.name());
+        msg.seen();
+        messages.put(id, msg);
+        for (WebSocket ws : gateway.getConnections()) {
+            long granted = intents.getOrDefault(ws, 0L);
+            if (Boolean.TRUE.equals(ws.getAttachment()) && ws.isOpen() && (granted & GUILD_MESSAGES) != 0) {
+                ObjectNode d = b.deepCopy();
+                if ((granted & MESSAGE_CONTENT) == 0) {
+                    d.put("content", "");
+                }
+                ObjectNode frame = json.createObjectNode();
+                frame.put("op", 0);
+                frame.put("t", "MESSAGE_CREATE");
+                frame.put("s", sequence.incrementAndGet());
+                frame.set("d", d);
+                ws.send(json.writeValueAsString(frame));
+            }
+        }
+        return msg;
+    }
+
     /** A member adds a reaction; the bot hears it only if its gateway is connected (as on Discord). */
     public void react(Member member, Msg message, String emoji) {
         message.reactions.computeIfAbsent(emoji, e -> ConcurrentHashMap.newKeySet()).add(member.id());
@@ -495,6 +546,7 @@ public final class FakeDiscord implements AutoCloseable {
                 return;
             }
             identifies.incrementAndGet();
+            intents.put(conn, d.path("intents").asLong(0));
             ObjectNode ready = json.createObjectNode();
             ready.put("v", 10);
             ready.set("user", user(botId, "vitals", true));
