@@ -147,6 +147,38 @@ class ConsolePageBrowserTest extends VitalsIntegrationTest {
     }
 
     @Test
+    void atTwoHundredPercentZoomBothPagesFitTheirWidthAndKeepTheirControlsInReach() {
+        // given a deployment, its audit entries and an incident, so that every table of the dashboard has rows
+        String staging = TestCatalog.stagingEnvironment();
+        String id = new dev.vitals.DeployDriver(console, runtime, catalog).deployed("alice", "backend", "v1.4", staging).id();
+        assertThat(console.ask("bob", "deploys", "/incident open P2 \"Slow lab results after " + id
+                + " with a long title that has to wrap somewhere\" service:backend env:" + staging)).contains("Opened I-");
+        browser = Browser.start();
+        // 200 % zoom of the 1400-pixel window: 700 CSS pixels across, each drawn twice as large
+        browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 700, "height", 500, "deviceScaleFactor", 2, "mobile", false));
+        for (String path : List.of("/", "/dashboard")) {
+            browser.get(base + path);
+            String landmark = path.equals("/") ? "command" : "deployment-" + id;
+            WebElement control = await().atMost(UI).ignoreExceptions()
+                    .until(() -> browser.findElement(By.id(landmark)), WebElement::isDisplayed);
+            assertThat(browser.executeScript("return window.innerWidth;")).as(path).isEqualTo(700L);
+            assertThat((Long) browser.executeScript("return document.documentElement.scrollWidth;"))
+                    .as("%s scrolls sideways at 200 %% zoom", path).isLessThanOrEqualTo(700L);
+            assertThat(control.getRect().getX() + control.getRect().getWidth()).as(path).isLessThanOrEqualTo(700);
+            Browser.screenshot(browser, (path.equals("/") ? "console" : "dashboard") + "-200");
+        }
+        // and the command box is reached from the keyboard
+        browser.get(base + "/");
+        await().atMost(UI).until(() -> browser.findElement(By.id("live")).getText().equals("live"));
+        WebElement box = browser.findElement(By.id("command"));
+        for (int i = 0; i < 30 && !box.equals(browser.switchTo().activeElement()); i++) {
+            browser.switchTo().activeElement().sendKeys(Keys.TAB);
+        }
+        assertThat(browser.switchTo().activeElement()).isEqualTo(box);
+    }
+
+    @Test
     void thePagesForbidInlineScriptsAndOtherHostsAndAnswerOnlyTheirOwnHost() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("/", "/dashboard")) {
