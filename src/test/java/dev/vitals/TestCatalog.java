@@ -116,6 +116,14 @@ public final class TestCatalog {
         return flaky;
     }
 
+    /**
+     * A paging environment (incidents open themselves) on the same engine as {@link #flakyEnvironment()},
+     * the one a test can cut off: for what happens while Vitals cannot hear the engine.
+     */
+    public static String flakyPagingEnvironment() {
+        return RUN + "-fi";
+    }
+
     /** An environment whose Docker engine never answers. */
     public static String deadEnvironment() {
         return RUN + "-dead";
@@ -145,6 +153,8 @@ public final class TestCatalog {
                     .append(env.startsWith(RUN + "-g") ? ", rollback: {approvals: {devops-lead: 1}}" : "").append("}\n");
         }
         y.append("  ").append(flakyEnvironment()).append(": {network: ").append(network(flakyEnvironment()))
+                .append(", engine: \"").append(flakyEngine().endpoint()).append("\"}\n");
+        y.append("  ").append(flakyPagingEnvironment()).append(": {network: ").append(network(flakyPagingEnvironment()))
                 .append(", engine: \"").append(flakyEngine().endpoint()).append("\"}\n");
         y.append("  ").append(deadEnvironment()).append(": {network: ").append(network(deadEnvironment()))
                 .append(", engine: \"unix:///nonexistent/docker.sock\"}\n");
@@ -212,7 +222,7 @@ public final class TestCatalog {
         for (String env : allEnvironments().stream().filter(e -> e.startsWith(RUN + "-s")).toList()) {
             y.append("  - {environment: ").append(env).append(", approvals: {}}\n");
         }
-        for (String env : List.of(flakyEnvironment(), deadEnvironment())) {
+        for (String env : List.of(flakyEnvironment(), flakyPagingEnvironment(), deadEnvironment())) {
             y.append("  - {environment: ").append(env).append(", approvals: {}}\n");
         }
         for (String env : allEnvironments().stream().filter(e -> !e.startsWith(RUN + "-s")).toList()) {
@@ -222,8 +232,9 @@ public final class TestCatalog {
                     + "]}\n");
         }
         // Incidents open themselves (a failed deployment, a failing watch) only in the paging environments.
-        y.append("incidents:\n  open-on-failure: [").append(String.join(", ", allEnvironments().stream()
-                .filter(e -> e.startsWith(RUN + "-i")).toList())).append("]\n");
+        y.append("incidents:\n  open-on-failure: [").append(String.join(", ", java.util.stream.Stream.concat(
+                allEnvironments().stream().filter(e -> e.startsWith(RUN + "-i")),
+                java.util.stream.Stream.of(flakyPagingEnvironment())).toList())).append("]\n");
         y.append("""
                 deploy: {verify-stable: 1s, hot-standby: 15m, keep-stopped: 2}
                 maintenance: {reminders: [1d, 30m], ending-soon: 10m, max-duration: 12h}
@@ -252,6 +263,7 @@ public final class TestCatalog {
     static void removeFromEngine() {
         releaseEnvironments();
         removeEnvironment(flakyEnvironment());
+        removeEnvironment(flakyPagingEnvironment());
     }
 
     /** Removes the containers and the network of one environment (only those). */

@@ -13,6 +13,7 @@ import dev.vitals.deploy.DeploymentRejected;
 import dev.vitals.deploy.Deployments;
 import dev.vitals.deploy.DeploymentStatusChanged;
 import dev.vitals.deploy.DeploymentStepFinished;
+import dev.vitals.incident.IncidentChanged;
 import dev.vitals.maintenance.MaintenanceNoticeSent;
 import dev.vitals.maintenance.MaintenanceWindowChanged;
 import io.micrometer.core.instrument.Counter;
@@ -56,6 +57,7 @@ class AuditTrail {
     static final String SIGN_OFF_IGNORED = "sign-off.ignored";
     static final String MAINTENANCE_WINDOW = "maintenance.window";
     static final String MAINTENANCE_NOTICE = "maintenance.notice";
+    static final String INCIDENT = "incident.";
     static final String VITALS = "vitals";
 
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
@@ -138,6 +140,14 @@ class AuditTrail {
         record(MAINTENANCE_NOTICE, () -> new AuditEntry.Draft(VITALS, MAINTENANCE_NOTICE, e.channel(), null,
                 e.windowId(), null, e.kind(), e.kind() + " notice for " + e.environment() + " sent"
                 + (e.late() ? " late (due " + e.dueAt() + ")" : "")));
+    }
+
+    @ApplicationModuleListener
+    void on(IncidentChanged e) {
+        record(INCIDENT + e.kind(), () -> new AuditEntry.Draft(e.actor(), INCIDENT + e.kind(),
+                e.environment() == null ? null : catalog.environment(e.environment())
+                        .map(env -> env.channels().incidents()).orElse(null),
+                e.service(), e.incidentId(), null, e.kind(), e.text()));
     }
 
     private void signOff(String action, String deploymentId, String actor, String before, String after,

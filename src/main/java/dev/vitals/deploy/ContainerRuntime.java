@@ -96,9 +96,19 @@ public interface ContainerRuntime {
 
     /**
      * Streams health transitions of containers carrying the given labels until the returned handle is
-     * closed.
+     * closed, or until the engine ends the stream (it restarted, the connection broke): the handle then
+     * says it is {@link HealthStream#broken() broken}, and a new watch is needed.
      */
-    AutoCloseable watchHealth(EngineEndpoint engine, Map<String, String> labels, Consumer<HealthEvent> listener);
+    HealthStream watchHealth(EngineEndpoint engine, Map<String, String> labels, Consumer<HealthEvent> listener);
+
+    /** An open stream of health transitions. */
+    interface HealthStream extends AutoCloseable {
+        /** True once the engine ended the stream without it being closed here. */
+        boolean broken();
+
+        @Override
+        void close();
+    }
 
     record ImageInfo(String id, List<String> tags) {
     }

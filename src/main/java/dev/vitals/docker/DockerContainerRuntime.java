@@ -786,7 +786,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     // ---------------------------------------------------------------- health events
 
     @Override
-    public AutoCloseable watchHealth(EngineEndpoint engine, Map<String, String> labels, Consumer<HealthEvent> listener) {
+    public HealthStream watchHealth(EngineEndpoint engine, Map<String, String> labels, Consumer<HealthEvent> listener) {
         ping(engine); // fail now, clearly, rather than in the stream's thread
         var callback = new HealthCallback(engine, listener);
         call(engine, () -> clients(engine).streams().eventsCmd()
@@ -809,7 +809,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
             callback.close();
             throw unavailable(engine, callback.failure);
         }
-        return callback::close;
+        return callback;
     }
 
     static Optional<Health> healthOf(String action) {
@@ -825,11 +825,26 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
         };
     }
 
-    private static final class HealthCallback extends ResultCallback.Adapter<Event> {
+    private static final class HealthCallback extends ResultCallback.Adapter<Event> implements HealthStream {
         private final EngineEndpoint engine;
         private final Consumer<HealthEvent> listener;
         private volatile boolean closing;
+        private volatile boolean ended;
         private volatile Throwable failure;
+
+        @Override
+        public boolean broken() {
+            return ended;
+        }
+
+        @Override
+        public void onComplete() {
+            if (!closing) {
+                ended = true;
+                log.warn("Docker engine at {} ended its health event stream", engine.host());
+            }
+            super.onComplete();
+        }
 
         HealthCallback(EngineEndpoint engine, Consumer<HealthEvent> listener) {
             this.engine = engine;
@@ -858,6 +873,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
                 return; // closing the stream interrupts its reader: expected
             }
             failure = throwable;
+            ended = true;
             log.warn("Health event stream of Docker engine at {} broke: {}", engine.host(), describe(rootCause(throwable)));
             close();
         }

@@ -9,8 +9,9 @@ import dev.vitals.deploy.Labels;
 import dev.vitals.leadership.BecameActive;
 import dev.vitals.leadership.Leadership;
 import dev.vitals.leadership.LostLeadership;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -38,18 +40,23 @@ class EngineHealthEvents {
     private final Leadership leadership;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
-    private final List<AutoCloseable> streams = new ArrayList<>();
-    /** Opening a stream waits on the engine: a ReentrantLock, not a monitor, guards the list. */
+    private final Clock clock;
+    /** The open stream of each environment's engine, by environment name. */
+    private final Map<String, ContainerRuntime.HealthStream> streams = new HashMap<>();
+    /** Environments whose engine could not be watched at the last try (said once, not every try). */
+    private final Set<String> unwatched = new HashSet<>();
+    /** Opening a stream waits on the engine: a ReentrantLock, not a monitor, guards the streams. */
     private final ReentrantLock streamsLock = new ReentrantLock();
     private final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
 
     EngineHealthEvents(ContainerRuntime runtime, Catalog catalog, Leadership leadership,
-                       ApplicationEventPublisher events, TransactionTemplate tx) {
+                       ApplicationEventPublisher events, TransactionTemplate tx, Clock clock) {
         this.runtime = runtime;
         this.catalog = catalog;
         this.leadership = leadership;
         this.events = events;
         this.tx = tx;
+        this.clock = clock;
     }
 
     @EventListener(BecameActive.class)
@@ -57,17 +64,26 @@ class EngineHealthEvents {
         streamsLock.lock();
         try {
             closeStreams();
-            for (String name : catalog.incidents().openOnFailure()) {
-                Environment env = catalog.environments().get(name);
-                if (env == null) {
-                    continue;
-                }
-                try {
-                    streams.add(runtime.watchHealth(env.engine(), Map.of(Labels.MANAGED, "true", Labels.ENVIRONMENT,
-                            env.name()), e -> heard(env, e)));
-                } catch (RuntimeException e) {
-                    log.warn("No health events from the engine of {}: {}", env.name(), e.getMessage());
-                }
+            keepWatching();
+        } finally {
+            streamsLock.unlock();
+        }
+    }
+
+    /**
+     * Reopens the stream of an engine that ended it (a restart, a broken connection) or could not be
+     * watched before, and then looks at the live containers once: what turned unhealthy or recovered while
+     * nobody listened is heard late rather than never.
+     */
+    @Scheduled(fixedDelayString = "${vitals.reconcile-interval:10s}", initialDelayString = "${vitals.reconcile-interval:10s}")
+    void reopenBrokenStreams() {
+        if (!leadership.isActive()) {
+            return;
+        }
+        streamsLock.lock();
+        try {
+            if (leadership.isActive()) {
+                keepWatching();
             }
         } finally {
             streamsLock.unlock();
@@ -84,15 +100,56 @@ class EngineHealthEvents {
         }
     }
 
+    private void keepWatching() {
+        for (String name : catalog.incidents().openOnFailure()) {
+            Environment env = catalog.environments().get(name);
+            ContainerRuntime.HealthStream open = streams.get(name);
+            if (env == null || (open != null && !open.broken())) {
+                continue;
+            }
+            if (open != null) {
+                open.close();
+                streams.remove(name);
+                log.info("Reopening the health event stream of {} ({})", name, env.engine().host());
+            }
+            try {
+                streams.put(name, runtime.watchHealth(env.engine(), Map.of(Labels.MANAGED, "true", Labels.ENVIRONMENT,
+                        env.name()), e -> heard(env, e)));
+                if (unwatched.remove(name)) {
+                    log.info("Health events of {} are heard again", name);
+                }
+                lookOnce(env);
+            } catch (RuntimeException e) {
+                if (unwatched.add(name)) {
+                    log.warn("No health events from the engine of {} (tried again every reconcile interval): {}",
+                            name, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The live containers' health as the engine has it now, heard as if it had just been streamed. */
+    private void lookOnce(Environment env) {
+        for (ContainerInfo c : runtime.containers(env.engine(), Map.of(Labels.MANAGED, "true", Labels.ENVIRONMENT,
+                env.name()))) {
+            boolean nowUnhealthy = c.running() && c.health() == ContainerRuntime.Health.UNHEALTHY;
+            boolean recovered = c.health() == ContainerRuntime.Health.HEALTHY && unhealthy.contains(c.id());
+            if ((nowUnhealthy && !unhealthy.contains(c.id())) || recovered) {
+                heard(env, new HealthEvent(c.id(), c.health(), clock.instant()));
+            }
+        }
+    }
+
     private void closeStreams() {
-        for (AutoCloseable s : streams) {
+        for (ContainerRuntime.HealthStream s : streams.values()) {
             try {
                 s.close();
-            } catch (Exception e) {
+            } catch (RuntimeException e) {
                 log.debug("closing a health event stream: {}", e.toString());
             }
         }
         streams.clear();
+        unwatched.clear();
     }
 
     private void heard(Environment env, HealthEvent e) {

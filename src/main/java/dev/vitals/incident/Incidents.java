@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -26,9 +27,11 @@ class Incidents {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Leadership leadership;
+    private final ApplicationEventPublisher events;
 
     Incidents(IncidentStore store, IncidentChat chat, Catalog catalog, TransactionTemplate tx, Clock clock,
-              Leadership leadership) {
+              Leadership leadership, ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.chat = chat;
         this.catalog = catalog;
@@ -83,7 +86,7 @@ class Incidents {
                 // Another delivery with the same key won the race: that one is the incident.
                 return new Opened(store.openBySource(o.sourceKey()).orElseThrow(), false);
             }
-            store.addEntry(i.id(), now, "opened", o.severity() + " opened by " + o.openedBy() + " (" + o.source()
+            changed(i, now, "opened", o.openedBy(), o.severity() + " opened by " + o.openedBy() + " (" + o.source()
                     + "): " + o.title());
             if (o.firstEntry() != null) {
                 store.addEntry(i.id(), now, o.source(), o.firstEntry());
@@ -136,7 +139,7 @@ class Incidents {
                         + (i.acknowledgedBy() == null ? "" : " (by " + i.acknowledgedBy() + ")") + "; nothing to do.");
             }
             Instant now = clock.instant();
-            store.addEntry(i.id(), now, "ack", "acknowledged by " + who + " after "
+            changed(i, now, "ack", who, "acknowledged by " + who + " after "
                     + IncidentChat.words(Duration.between(i.openedAt(), now)));
             return with(i, Incident.Status.ACKNOWLEDGED, i.severity(), i.commander() == null ? who : i.commander(),
                     i.ackDeadline(), now, who, null, null, i.escalatedTo(), null, i.nextUpdateAt(), null);
@@ -159,7 +162,7 @@ class Incidents {
                 throw new IncidentRefused(i.id() + " is " + severity + " already.");
             }
             Instant now = clock.instant();
-            store.addEntry(i.id(), now, "severity", who + " changed the severity from " + i.severity() + " to "
+            changed(i, now, "severity", who, who + " changed the severity from " + i.severity() + " to "
                     + severity);
             // Unacknowledged, the new severity's target counts from the opening; an escalation already made stays.
             Instant deadline = i.status() == Incident.Status.OPEN ? i.openedAt().plus(settings().target(severity))
@@ -173,7 +176,7 @@ class Incidents {
 
     Incident commander(String id, String who, String commander) {
         return change(id, who, i -> {
-            store.addEntry(i.id(), clock.instant(), "commander", who + " made " + commander + " the commander");
+            changed(i, clock.instant(), "commander", who, who + " made " + commander + " the commander");
             return with(i, i.status(), i.severity(), commander, i.ackDeadline(), i.acknowledgedAt(),
                     i.acknowledgedBy(), null, null, i.escalatedTo(), i.escalateAt(), i.nextUpdateAt(), null);
         });
@@ -182,7 +185,7 @@ class Incidents {
     Incident resolve(String id, String who, String summary, PostMortem postMortem) {
         Incident resolved = change(id, who, i -> {
             Instant now = clock.instant();
-            store.addEntry(i.id(), now, "resolved", "resolved by " + who + ": " + summary);
+            changed(i, now, "resolved", who, "resolved by " + who + ": " + summary);
             Incident r = with(i, Incident.Status.RESOLVED, i.severity(), i.commander(), i.ackDeadline(),
                     i.acknowledgedAt(), i.acknowledgedBy(), now, summary, i.escalatedTo(), null, null, null);
             return with(r, r.status(), r.severity(), r.commander(), r.ackDeadline(), r.acknowledgedAt(),
@@ -255,7 +258,7 @@ class Incidents {
                     if (i.status() == Incident.Status.OPEN) {
                         String to = settings().after(settings().onCall()).orElse(settings().onCall());
                         escalatedTo = to;
-                        store.addEntry(i.id(), now, "escalation", "not acknowledged within "
+                        changed(i, now, "escalation", "vitals", "not acknowledged within "
                                 + IncidentChat.words(settings().target(i.severity())) + " (" + i.severity()
                                 + " target): escalated to " + to);
                         afterwards.add(() -> chat.escalated(i.id(), to));
@@ -264,7 +267,7 @@ class Incidents {
                 if (nextUpdate != null && !nextUpdate.isAfter(now)) {
                     Duration every = settings().update(i.severity()).orElse(null);
                     nextUpdate = every == null ? null : now.plus(every);
-                    store.addEntry(i.id(), now, "reminder", "update reminder: no update for "
+                    changed(i, now, "reminder", "vitals", "update reminder: no update for "
                             + (every == null ? "a while" : IncidentChat.words(every)));
                     afterwards.add(() -> chat.remind(i.id()));
                 }
@@ -280,6 +283,12 @@ class Incidents {
             acted++;
         }
         return acted;
+    }
+
+    /** A state change's timeline line, and its event for the audit trail, in the caller's transaction. */
+    private void changed(Incident i, Instant at, String kind, String actor, String text) {
+        store.addEntry(i.id(), at, kind, text);
+        events.publishEvent(new IncidentChanged(i.id(), i.service(), i.environment(), kind, actor, text, at));
     }
 
     private Incident change(String id, String who, Function<Incident, Incident> change) {

@@ -320,6 +320,32 @@ class DockerContainerRuntimeTest {
     }
 
     @Test
+    void aHealthStreamTheEngineEndsSaysItIsBrokenWhileOneClosedHereDoesNot() {
+        // given two watches through a connection to the engine that can be cut, and one on the engine itself
+        var proxy = new dev.vitals.EngineProxy(java.nio.file.Path.of(ENGINE.host().substring("unix://".length())));
+        var throughProxy = new EngineEndpoint(proxy.endpoint(), Optional.empty());
+        try (var elsewhere = new DockerContainerRuntime()) {
+            var cut = elsewhere.watchHealth(throughProxy, docker.labels(), e -> { });
+            var kept = runtime.watchHealth(ENGINE, docker.labels(), e -> { });
+            var closed = runtime.watchHealth(ENGINE, docker.labels(), e -> { });
+            assertThat(cut.broken()).isFalse();
+
+            // when the connection is cut under the first, and the third is closed here
+            proxy.cut();
+            closed.close();
+
+            // then the first says it is broken, and neither the kept nor the closed one is
+            await().atMost(Duration.ofSeconds(10)).until(cut::broken);
+            assertThat(kept.broken()).isFalse();
+            assertThat(closed.broken()).isFalse();
+            cut.close();
+            kept.close();
+        } finally {
+            proxy.cut();
+        }
+    }
+
+    @Test
     void toleratesContainersThatAreAlreadyGone() {
         var missing = "0123456789ab" + docker.run.replace("-", "");
 

@@ -104,6 +104,16 @@ class IncidentsTest extends VitalsIntegrationTest {
         incidents.runDue(openedAt.plus(Duration.ofMinutes(62)));
         assertThat(timeline(id).stream().filter(e -> e.get("kind").equals("reminder")).count()).isEqualTo(1);
         assertThat(reminders(card)).isEqualTo(1);
+
+        // and the audit trail has each of their state changes, with who made it (the second, still open when the
+        // timer ran at the 62nd minute, was reminded once too)
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(console.auditAbout(id).stream()
+                .map(e -> e.get("action") + " by " + e.get("actor")).toList()).containsExactly(
+                "incident.opened by alice", "incident.escalation by vitals", "incident.reminder by vitals",
+                "incident.resolved by erin"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(console.auditAbout(other).stream()
+                .map(e -> e.get("action") + " by " + e.get("actor")).toList()).containsExactly(
+                "incident.opened by bob", "incident.ack by bob", "incident.reminder by vitals"));
     }
 
     private long reminders(Msg card) {
@@ -201,6 +211,35 @@ class IncidentsTest extends VitalsIntegrationTest {
         DockerCli.run("docker", "exec", container, "/bin/busybox", "sh", "-c", "echo ok > /www/health");
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> timeline(id).stream()
                 .anyMatch(e -> String.valueOf(e.get("text")).contains("turned healthy again")));
+    }
+
+    @Test
+    void aLiveContainerThatTurnedUnhealthyWhileTheEngineWasOutOfReachOpensAnIncidentOnceItIsBack() {
+        // given backend v1.4 live in a paging environment whose engine Vitals reaches through a cuttable line
+        String env = TestCatalog.flakyPagingEnvironment();
+        try {
+            DeploymentView live = driver.deployed("alice", "backend", "v1.4", env);
+            String container = driver.serving("backend", env).getFirst().name();
+
+            // when the line is cut, its health check starts failing meanwhile, and the line comes back
+            TestCatalog.flakyEngine().cut();
+            try {
+                DockerCli.run("docker", "exec", container, "/bin/busybox", "rm", "/www/health");
+                await().atMost(Duration.ofSeconds(30)).until(() -> DockerCli.run("docker", "inspect", "-f",
+                        "{{.State.Health.Status}}", container).strip().equals("unhealthy"));
+            } finally {
+                TestCatalog.flakyEngine().restore();
+            }
+
+            // then the stream is opened anew and what it missed opens the incident, linked to the deployment
+            Map<String, Object> incident = awaitIncident(i -> "health".equals(i.get("source"))
+                    && env.equals(i.get("environment")));
+            assertThat(incident).containsEntry("severity", "P1").containsEntry("service", "backend");
+            assertThat(incident.get("deployments")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                    .contains(live.id());
+        } finally {
+            TestCatalog.removeEnvironment(env);
+        }
     }
 
     private String incidentId(String reply) {
