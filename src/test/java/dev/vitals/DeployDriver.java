@@ -52,14 +52,31 @@ public final class DeployDriver {
         }
     }
 
-    /** Types the command as the user and returns the deployment id from the reply (fails with the reply). */
+    /**
+     * Types the command as the user and returns the deployment id from the reply (fails with the reply).
+     * Replies in a channel come in the order commands finish, so with several commands at once the reply
+     * taken is the first that names the command's service; the id must be a deployment of that service.
+     */
     public String request(String user, String command) {
-        String reply = console.ask(user, "deploys", command);
+        String[] words = command.strip().split("\\s+");
+        String service = words.length > 1 ? words[1] : "";
+        Pattern names = Pattern.compile("(?<![\\w-])" + Pattern.quote(service) + "(?![\\w-])");
+        long asked = Long.parseLong(console.say(user, "deploys", command));
+        String reply = console.awaitMessageSeenBy(user, "deploys", asked,
+                r -> r.author().equals("vitals") && names.matcher(r.text()).find()).text();
         Matcher m = ID.matcher(reply);
         if (!m.find()) {
             throw new AssertionError("no deployment id in the reply to " + command + ": " + reply);
         }
-        return m.group(1);
+        String id = m.group(1);
+        DeploymentView named = get(id);
+        boolean deploy = words[0].equals("/deploy") && words.length > 2;
+        if (!named.service().equals(service) || (deploy && !named.version().equals(words[2]))
+                || reply.contains("One deployment at a time")) {
+            throw new AssertionError("the reply to " + command + " names " + id + " (" + named.service() + " "
+                    + named.version() + "), not a deployment it made: " + reply);
+        }
+        return id;
     }
 
     public DeploymentView get(String id) {

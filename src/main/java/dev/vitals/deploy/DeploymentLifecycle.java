@@ -60,7 +60,11 @@ class DeploymentLifecycle {
     Start start(Deployment d, String actor) {
         // The deployment's row first, then the lock: the scheduler claims rows the same way (and skips one
         // held here), so a request starting its own deployment and the scheduler never wait on each other.
-        store.findForUpdate(d.id());
+        Optional<Deployment> fresh = store.findForUpdate(d.id());
+        if (fresh.isPresent() && fresh.get().status() != d.status()) {
+            // Started (or ended) meanwhile, by the scheduler: it holds the lock, and the deployment is its to run.
+            return new Start.MovedOn(fresh.get());
+        }
         if (!store.lock(d.service(), d.environment(), d.id(), clock.instant())) {
             return new Start.LockHeld(store.lockHolder(d.service(), d.environment()).orElse("another deployment"));
         }

