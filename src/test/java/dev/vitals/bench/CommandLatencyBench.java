@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * Command latency in the local console over HTTP: from just before a command is posted until the
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * are cancelled afterwards (untimed). The commands take turns, so all four see the same conditions.
  */
 @Tag("bench")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class CommandLatencyBench extends VitalsIntegrationTest {
     private static final Pattern ID = Pattern.compile("\\b(D-\\d+)\\b");
     private static final Duration AT_MOST = Duration.ofSeconds(30);
@@ -49,7 +51,7 @@ class CommandLatencyBench extends VitalsIntegrationTest {
                 long asked = Long.parseLong(watch.console().say("alice", "deploys", "/deploy backend v1.4 " + production
                         + " risk:high"));
                 Msg card = watch.await("the card", () -> watch.after("deploys", asked, "alice"),
-                        m -> m.author().equals("vitals") && m.text().contains("PENDING_APPROVAL"), AT_MOST);
+                        m -> m.author().equals("vitals") && m.text().contains("**D-") && m.text().contains("PENDING_APPROVAL"), AT_MOST);
                 double deploy = Bench.ms(System.nanoTime() - posted);
                 Matcher id = ID.matcher(card.text());
                 assertThat(id.find()).as(card.text()).isTrue();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * Deploy overhead: blue-green backend v1.3 → v1.4 by Vitals ({@code /deploy} in the console, staging
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * to its last.
  */
 @Tag("bench")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class DeployOverheadBench extends VitalsIntegrationTest {
 
     @Test

@@ -74,7 +74,9 @@ final class EngineScript implements AutoCloseable {
                 }
             }
         })) {
-            events.awaitStarted(10, TimeUnit.SECONDS);
+            if (!events.awaitStarted(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("the engine's event stream did not open");
+            }
             calls.startContainerCmd(id).exec();
             if (!healthy.await(60, TimeUnit.SECONDS)) {
                 throw new AssertionError(name + " was not healthy within 60 s");

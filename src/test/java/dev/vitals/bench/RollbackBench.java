@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * Rollback: {@code /rollback} until the previous version serves alone (the end of the rollback's
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 @Tag("bench")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class RollbackBench extends VitalsIntegrationTest {
 
     @Test

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * Zero downtime: a probe container on the service's network asks {@code http://backend:8080/version}
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * being replaced (0 when none came after it), i.e. until 100 % of answers come from the new version.
  */
 @Tag("bench")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ZeroDowntimeBench extends VitalsIntegrationTest {
 
     record Answer(Instant at, String body) {
