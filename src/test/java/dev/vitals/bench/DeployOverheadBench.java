@@ -39,6 +39,7 @@ class DeployOverheadBench extends VitalsIntegrationTest {
         List<Double> toSucceeded = new ArrayList<>();
         List<Double> script = new ArrayList<>();
         List<Map<String, Object>> details = new ArrayList<>();
+        int missedEvents;
         try (EngineScript engine = new EngineScript(catalog.environments().get(TestCatalog.RUN + "-s1").engine().host())) {
             // one unmeasured pair first: the JIT, the connection pools and the engine's caches warm up
             for (int i = -1; i < pairs; i++) {
@@ -79,6 +80,7 @@ class DeployOverheadBench extends VitalsIntegrationTest {
                 TestCatalog.removeEnvironment(vitalsEnv);
                 TestCatalog.removeEnvironment(scriptEnv);
             }
+            missedEvents = engine.missedEvents;
         }
         Bench.Stats sw = Bench.Stats.of(toSwitch);
         Bench.Stats all = Bench.Stats.of(toSucceeded);
@@ -87,7 +89,7 @@ class DeployOverheadBench extends VitalsIntegrationTest {
         Bench.Ratio ratioAll = Bench.Ratio.of(toSucceeded, script);
         report.put("pairs", pairs).put("vitalsToSwitchMs", sw).put("vitalsToSucceededMs", all).put("scriptMs", base)
                 .put("ratioToSwitch", ratioSwitch).put("ratioToSucceeded", ratioAll).put("details", details)
-                .put("healthCheck", backend.health().toString())
+                .put("scriptMissedHealthEvents", missedEvents).put("healthCheck", backend.health().toString())
                 .put("verifyStable", catalog.deploy().verifyStable().toString());
         report.row("Vitals, /deploy → switch done", sw.text(" ms"), null)
                 .row("plain docker-java script (same calls), total", base.text(" ms"), null)
