@@ -19,7 +19,8 @@ import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * Zero downtime: a probe container on the service's network asks {@code http://backend:8080/version}
- * in a tight loop ({@code busybox wget}, 2 s timeout, a fresh name lookup each time) and stamps every
+ * in a tight loop ({@code busybox wget} under {@code timeout 2}, a fresh name lookup each time; this busybox's own
+ * {@code wget -T} crashes) and stamps every
  * answer with the time it arrived ({@code busybox ts}, microseconds), through N blue-green deploys
  * (v1.3 → v1.4) and N rollbacks (back to v1.3, the hot standby). Reported: failed requests, and for
  * every switch the time from the end of the "switch traffic" step to the last answer from the version
@@ -41,9 +42,9 @@ class ZeroDowntimeBench extends VitalsIntegrationTest {
         String network = TestCatalog.network(env);
         driver.deployed("alice", "backend", "v1.3", env);
         String probe = env + "-probe";
-        DockerCli.run("docker", "run", "-d", "--name", probe, "--network", network, "--label", "vitals.environment=" + env,
+        DockerCli.run("docker", "run", "-d", "--init", "--name", probe, "--network", network, "--label", "vitals.environment=" + env,
                 "--label", "vitals.role=probe", "--entrypoint", "/bin/busybox", "vitals-demo/backend:v1.3", "sh", "-c",
-                "while [ ! -f /stop ]; do v=$(/bin/busybox wget -q -T 2 -O- http://backend:8080/version 2>/dev/null"
+                "while [ ! -f /stop ]; do v=$(/bin/busybox timeout 2 wget -q -O- http://backend:8080/version 2>/dev/null"
                         + " || echo FAIL); echo \"$v\"; done | /bin/busybox ts '%.s'");
         List<DeploymentView> switches = new ArrayList<>();
         try {
