@@ -59,8 +59,8 @@ class AuditVerifyBench extends VitalsIntegrationTest {
 
     @Test
     void verifiesAMillionEntryChain() throws Exception {
-        int entries = Bench.n("audit-entries", 1_000_000, 50_000);
-        int runs = Bench.n("audit-verify", 3, 1);
+        int entries = Bench.size("audit.entries", 1_000_000, 50_000);
+        int runs = Bench.n("audit-verify", 2, 1);
         Bench.Report report = new Bench.Report("audit-verify", "audit verification");
         byte[] key = key();
         long t0 = System.nanoTime();

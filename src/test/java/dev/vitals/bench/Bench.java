@@ -50,6 +50,12 @@ final class Bench {
         return quick() ? quick : full;
     }
 
+    /** A size rather than an iteration count ({@code -Dbench.<key>}), which {@code -Dbench.n} leaves alone. */
+    static int size(String key, int full, int quick) {
+        String one = System.getProperty("bench." + key);
+        return one != null && !one.isBlank() ? Integer.parseInt(one.strip()) : quick() ? quick : full;
+    }
+
     /** The 1-, 5- and 15-minute load averages. */
     static double[] load() {
         try {

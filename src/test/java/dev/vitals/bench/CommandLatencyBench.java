@@ -34,7 +34,7 @@ class CommandLatencyBench extends VitalsIntegrationTest {
     @Test
     void commandsAnswerWithinTheirLatency() {
         int n = Bench.n("commands", 1000, 20);
-        int cards = Math.min(n, Bench.n("cards", 1000, 20));
+        int cards = Math.min(n, Bench.n("cards", 300, 20));
         int warmUp = Math.max(5, n / 20);
         Bench.Report report = new Bench.Report("command-latency", "command latency (console API)");
         String staging = TestCatalog.stagingEnvironment();

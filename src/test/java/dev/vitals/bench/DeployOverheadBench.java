@@ -31,7 +31,7 @@ class DeployOverheadBench extends VitalsIntegrationTest {
 
     @Test
     void blueGreenDeployByVitalsAgainstAPlainEngineScript() throws Exception {
-        int pairs = Bench.n("deploy", 10, 2);
+        int pairs = Bench.n("deploy", 8, 2);
         Bench.Report report = new Bench.Report("deploy-overhead", "deploy overhead (blue-green v1.3 → v1.4)");
         DeployDriver driver = new DeployDriver(console, runtime, catalog);
         Catalog.Service backend = catalog.services().get("backend");

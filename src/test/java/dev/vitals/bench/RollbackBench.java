@@ -33,7 +33,7 @@ class RollbackBench extends VitalsIntegrationTest {
 
     @Test
     void rollbackUntilThePreviousVersionServesAlone() {
-        int rounds = Bench.n("rollback", 5, 1);
+        int rounds = Bench.n("rollback", 3, 1);
         Bench.Report report = new Bench.Report("rollback", "rollback until the previous version serves alone");
         DeployDriver driver = new DeployDriver(console, runtime, catalog);
         Map<String, List<Double>> toAlone = new LinkedHashMap<>();

@@ -24,8 +24,8 @@ class ScaleBench {
 
     @Test
     void statusWithTwoHundredServices() throws Exception {
-        int n = Bench.n("scale", 300, 20);
-        int deployed = Bench.n("scale-deployed", 6, 2);
+        int n = Bench.n("scale", 100, 20);
+        int deployed = Bench.size("scale.deployed", 6, 2);
         Bench.Report report = new Bench.Report("scale", "scale: 200 services × 2 environments");
         String a = TestCatalog.RUN + "-scale-a";
         String b = TestCatalog.RUN + "-scale-b";

@@ -32,8 +32,8 @@ class StartupFootprintBench {
 
     @Test
     void startUpToReadyAndResidentMemory() throws Exception {
-        int starts = Bench.n("startup", 4, 2);
-        int deploys = Bench.n("footprint-deploys", 6, 2);
+        int starts = Bench.n("startup", 3, 2);
+        int deploys = Bench.size("footprint.deploys", 4, 2);
         Bench.Report report = new Bench.Report("startup-footprint", "start-up and memory");
         String staging = TestCatalog.RUN + "-bstaging";
         String production = TestCatalog.RUN + "-bproduction";

@@ -35,7 +35,7 @@ class ZeroDowntimeBench extends VitalsIntegrationTest {
 
     @Test
     void noRequestFailsThroughDeploysAndRollbacks() {
-        int cycles = Bench.n("zero-downtime", 20, 2);
+        int cycles = Bench.n("zero-downtime", 10, 2);
         Bench.Report report = new Bench.Report("zero-downtime", "zero downtime (probe on the service network)");
         DeployDriver driver = new DeployDriver(console, runtime, catalog);
         String env = TestCatalog.stagingEnvironment();
