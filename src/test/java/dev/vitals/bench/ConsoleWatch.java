@@ -66,6 +66,7 @@ final class ConsoleWatch implements AutoCloseable {
      */
     Msg await(String what, java.util.function.Supplier<List<Msg>> read, Predicate<Msg> match, Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
+        List<Msg> last = List.of();
         while (true) {
             long seen;
             lock.lock();
@@ -74,13 +75,16 @@ final class ConsoleWatch implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            for (Msg m : read.get()) {
+            last = read.get();
+            for (Msg m : last) {
                 if (match.test(m)) {
                     return m;
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not seen within " + atMost + ": " + what);
+                throw new AssertionError("not seen within " + atMost + ": " + what + "; read last: "
+                        + last.stream().limit(5).map(m -> m.id() + " " + m.author() + ": " + m.text()
+                        + " " + m.components() + " " + m.reactions()).toList());
             }
             lock.lock();
             try {
