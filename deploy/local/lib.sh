@@ -103,5 +103,5 @@ start_cache() {
     fi
     rm -rf "$home"
   fi
-  if [ "$major" -ge 25 ] 2>/dev/null; then echo "-XX:AOTCache=$cache -jar $app/vitals.jar"; else echo "-XX:SharedArchiveFile=$cache -jar $app/vitals.jar"; fi
+  if [ "$major" -ge 25 ] 2>/dev/null; then echo "-XX:AOTCache=$cache -Xlog:aot*=off -jar $app/vitals.jar"; else echo "-XX:SharedArchiveFile=$cache -jar $app/vitals.jar"; fi
 }
