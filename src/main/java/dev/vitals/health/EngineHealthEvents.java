@@ -77,9 +77,6 @@ class EngineHealthEvents {
      */
     @Scheduled(fixedDelayString = "${vitals.reconcile-interval:10s}", initialDelayString = "${vitals.reconcile-interval:10s}")
     void reopenBrokenStreams() {
-        if (!leadership.isActive()) {
-            return;
-        }
         streamsLock.lock();
         try {
             if (leadership.isActive()) {

@@ -1,5 +1,7 @@
 package dev.vitals.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vitals.ConsoleClient;
@@ -123,21 +125,8 @@ class CommandLatencyBench extends VitalsIntegrationTest {
             return;
         }
         ConsoleClient c = watch.console();
-        long deadline = System.nanoTime() + AT_MOST.toNanos();
-        while (!c.get("/api/deployments/" + deployment).body().contains("\"CANCELLED\"")) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(deployment + " was not cancelled: " + c.get("/api/deployments/" + deployment).body());
-            }
-            sleep(20);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        await().atMost(AT_MOST).pollInterval(Duration.ofMillis(20))
+                .alias(deployment + " cancelled")
+                .until(() -> c.get("/api/deployments/" + deployment).body().contains("\"CANCELLED\""));
     }
 }

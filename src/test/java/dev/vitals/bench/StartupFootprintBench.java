@@ -1,5 +1,7 @@
 package dev.vitals.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vitals.ConsoleClient;
@@ -52,7 +54,8 @@ class StartupFootprintBench {
                 inJvm.add(m.find() ? Double.parseDouble(m.group(1)) * 1000 : Double.NaN);
                 System.out.printf("start %d: ready after %.0f ms (Spring says %.0f ms)%n", i, ready.getLast(), inJvm.getLast());
             }
-            Thread.sleep(10_000);
+            // idle: 10 s with Vitals up and nothing asked of it
+            await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15)).until(vitals.handle()::isAlive);
             long pid = vitals.handle().pid();
             double idle = Bench.rssMb(pid);
             footprint.put("rssIdleMb", idle);
@@ -116,20 +119,12 @@ class StartupFootprintBench {
         AtomicLong readyAt = new AtomicLong();
         long t0 = System.nanoTime();
         Thread poller = Thread.ofVirtual().start(() -> {
-            while (readyAt.get() == 0 && !Thread.currentThread().isInterrupted()) {
-                try {
-                    if (probe.get("/actuator/health").status() == 200) {
-                        readyAt.set(System.nanoTime());
-                        return;
-                    }
-                } catch (IllegalStateException notYet) {
-                    // not listening yet
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
+            try {
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
+                        .until(() -> probe.get("/actuator/health").status() == 200);
+                readyAt.set(System.nanoTime());
+            } catch (org.awaitility.core.ConditionTimeoutException notReady) {
+                // said by the assertion below
             }
         });
         vitals.start();

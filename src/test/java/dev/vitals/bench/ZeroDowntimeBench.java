@@ -1,5 +1,7 @@
 package dev.vitals.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vitals.DeployDriver;
@@ -48,14 +50,13 @@ class ZeroDowntimeBench extends VitalsIntegrationTest {
                         + " || echo FAIL); echo \"$v\"; done | /bin/busybox ts '%.s'");
         List<DeploymentView> switches = new ArrayList<>();
         try {
-            sleep(2000);
+            awaitProbeAnswering(probe, "v1.3");
             for (int i = 0; i < cycles; i++) {
                 switches.add(ok(driver.awaitEnd(driver.request("alice", "/deploy backend v1.4 " + env))));
-                sleep(500);
+                awaitProbeAnswering(probe, "v1.4");
                 switches.add(ok(driver.awaitEnd(driver.request("bob", "/rollback backend " + env))));
-                sleep(500);
+                awaitProbeAnswering(probe, "v1.3");
             }
-            sleep(1000);
         } finally {
             DockerCli.run("docker", "exec", probe, "/bin/busybox", "touch", "/stop");
             DockerCli.run("docker", "wait", probe);
@@ -104,12 +105,13 @@ class ZeroDowntimeBench extends VitalsIntegrationTest {
         return d;
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /**
+     * Until the service answers as {@code version} on the probe's network (asked from inside the probe: its
+     * own log is buffered by {@code ts} and read at the end).
+     */
+    private static void awaitProbeAnswering(String probe, String version) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().alias("the probe hears " + version)
+                .until(() -> DockerCli.run("docker", "exec", probe, "/bin/busybox", "wget", "-q", "-O-",
+                        "http://backend:8080/version").strip().equals(version));
     }
 }

@@ -310,22 +310,10 @@ class DiscordListener extends ListenerAdapter {
             return;
         }
         String text = event.getMessage().getContentRaw();
-        String userId = event.getAuthor().getId();
         String threadId = event.getChannel().getId();
-        ChannelType type = event.getChannelType();
-        Guild guild = event.getGuild();
-        signOffs.submit(() -> {
-            try {
-                Optional<Origin> origin = origin(threadId, type);
-                Optional<Member> member = member(guild, userId);
-                if (origin.isPresent() && member.isPresent()) {
-                    inbound.threadMessage(members.caller(member.get()), new ThreadRef(threadId, origin.get().channel()),
-                            text);
-                }
-            } catch (RuntimeException e) {
-                log.error("A message in thread {} could not be handed on", threadId, e);
-            }
-        });
+        inOrder("A message in thread " + threadId, threadId, event.getChannelType(), event.getGuild(),
+                event.getAuthor().getId(), (origin, member) -> inbound.threadMessage(members.caller(member),
+                        new ThreadRef(threadId, origin.channel()), text));
     }
 
     @Override
@@ -346,27 +334,36 @@ class DiscordListener extends ListenerAdapter {
         String emoji = event.getEmoji().getName();
         String userId = event.getUserId();
         String messageId = event.getMessageId();
-        String channelId = event.getChannel().getId();
-        ChannelType type = event.getChannelType();
-        Guild guild = event.getGuild();
+        inOrder("Reaction " + emoji + " on " + messageId, event.getChannel().getId(), event.getChannelType(),
+                event.getGuild(), userId, (origin, member) -> {
+                    if (SIGN_OFF.contains(emoji) && origin.thread() == null && store.isCard(messageId)) {
+                        boolean changed = added ? store.reactionSeen(messageId, emoji, userId)
+                                : store.reactionGone(messageId, emoji, userId);
+                        if (!changed) {
+                            return;
+                        }
+                    }
+                    inbound.reaction(members.caller(member), new MessageRef(messageId, origin.channel(),
+                            origin.thread()), emoji, added);
+                });
+    }
+
+    /**
+     * Hands {@code work} where a person did something and who they are, one at a time in the order things
+     * came (reactions, thread messages); nothing when it was outside the catalog's channels or the member
+     * is not known.
+     */
+    private void inOrder(String what, String channelId, ChannelType type, Guild guild, String userId,
+                         java.util.function.BiConsumer<Origin, Member> work) {
         signOffs.submit(() -> {
             try {
                 Optional<Origin> origin = origin(channelId, type);
                 Optional<Member> member = member(guild, userId);
-                if (origin.isEmpty() || member.isEmpty()) {
-                    return;
+                if (origin.isPresent() && member.isPresent()) {
+                    work.accept(origin.get(), member.get());
                 }
-                if (SIGN_OFF.contains(emoji) && origin.get().thread() == null && store.isCard(messageId)) {
-                    boolean changed = added ? store.reactionSeen(messageId, emoji, userId)
-                            : store.reactionGone(messageId, emoji, userId);
-                    if (!changed) {
-                        return;
-                    }
-                }
-                inbound.reaction(members.caller(member.get()), new MessageRef(messageId, origin.get().channel(),
-                        origin.get().thread()), emoji, added);
             } catch (RuntimeException e) {
-                log.error("Reaction {} on {} could not be handled", emoji, messageId, e);
+                log.error("{} could not be handled", what, e);
             }
         });
     }

@@ -404,13 +404,7 @@ public final class FakeDiscord implements AutoCloseable {
         b.putArray("embeds");
         b.putArray("components");
         b.putArray("attachments");
-        b.putArray("mentions");
-        b.putArray("mention_roles");
-        b.put("mention_everyone", false);
-        b.put("pinned", false);
-        b.put("tts", false);
-        b.put("timestamp", Instant.now().toString());
-        b.putNull("edited_timestamp");
+        envelope(b);
         b.put("flags", 0);
         Msg msg = new Msg(id, channelId, b, false, member.name());
         msg.seen();
@@ -1108,6 +1102,17 @@ public final class FakeDiscord implements AutoCloseable {
                 .put("detail", String.join("; ", problems)));
     }
 
+    /** What Discord adds to every message it keeps: no mentions resolved here, not pinned, sent now. */
+    private static void envelope(ObjectNode b) {
+        b.putArray("mentions");
+        b.putArray("mention_roles");
+        b.put("mention_everyone", false);
+        b.put("pinned", false);
+        b.put("tts", false);
+        b.put("timestamp", Instant.now().toString());
+        b.putNull("edited_timestamp");
+    }
+
     private Msg store(String channelId, Parsed parsed, boolean ephemeral, String author) {
         String id = snowflake();
         ObjectNode b = parsed.json() == null ? json.createObjectNode() : parsed.json().deepCopy();
@@ -1136,13 +1141,7 @@ public final class FakeDiscord implements AutoCloseable {
                     .put("size", Integer.parseInt(f.substring(f.lastIndexOf(':') + 1)))
                     .put("url", "https://cdn.example/" + id + "/" + name).put("proxy_url", "https://cdn.example/p/" + n++);
         }
-        b.putArray("mentions");
-        b.putArray("mention_roles");
-        b.put("mention_everyone", false);
-        b.put("pinned", false);
-        b.put("tts", false);
-        b.put("timestamp", Instant.now().toString());
-        b.putNull("edited_timestamp");
+        envelope(b);
         if (!b.has("flags")) {
             b.put("flags", 0);
         }
