@@ -61,6 +61,8 @@ public class ThreadWriter implements AutoCloseable {
     private static final class PendingEdit {
         MessageRef ref;
         Message latest;
+        /** What the card shows now, as far as this writer knows. */
+        Message shown;
         Instant lastEdit = Instant.EPOCH;
         Instant failingSince;
     }
@@ -72,7 +74,22 @@ public class ThreadWriter implements AutoCloseable {
         }
     }
 
-    /** Replaces a card's content; only the latest content is sent, at most once per interval. */
+    /**
+     * Tells the writer what a card just posted shows, so that an edit that would not change it is not
+     * sent and does not hold back the next one by an interval.
+     */
+    public void posted(MessageRef card, Message content) {
+        synchronized (this) {
+            PendingEdit e = cards.computeIfAbsent(card.id(), k -> new PendingEdit());
+            e.ref = card;
+            e.shown = content;
+        }
+    }
+
+    /**
+     * Replaces a card's content; only the latest content is sent, at most once per interval, and not at
+     * all when it is what the card already shows.
+     */
     public void editCard(MessageRef card, Message content) {
         synchronized (this) {
             PendingEdit e = cards.computeIfAbsent(card.id(), k -> new PendingEdit());
@@ -99,11 +116,14 @@ public class ThreadWriter implements AutoCloseable {
                 }
             });
             cards.forEach((id, e) -> {
-                if (e.latest != null && !now.isBefore(e.lastEdit.plus(interval))) {
+                if (e.latest != null && e.latest.equals(e.shown)) {
+                    e.latest = null;
+                } else if (e.latest != null && !now.isBefore(e.lastEdit.plus(interval))) {
                     Message m = e.latest;
                     MessageRef ref = e.ref;
                     e.latest = null;
                     e.lastEdit = now;
+                    e.shown = m;
                     sends.add(() -> edit(e, ref, m, now));
                 }
             });
@@ -152,6 +172,7 @@ public class ThreadWriter implements AutoCloseable {
 
     private void requeue(PendingEdit e, Message content, Instant now, RuntimeException ex) {
         synchronized (this) {
+            e.shown = null;
             if (e.failingSince == null) {
                 e.failingSince = now;
             }

@@ -45,7 +45,9 @@ class DeploymentChat {
     /** Posts the card and opens the thread; returns the deployment with their references. */
     Deployment open(Deployment d) {
         String channel = catalog.environments().get(d.environment()).channels().deploys();
-        MessageRef card = chat.post(channel, card(d));
+        Message content = card(d);
+        MessageRef card = chat.post(channel, content);
+        writer.posted(card, content);
         ThreadRef thread = chat.openThread(card, threadName(d));
         Deployment withChat = d.withChat(channel, card.id(), thread.id());
         store.updateChat(withChat);

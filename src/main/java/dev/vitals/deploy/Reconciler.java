@@ -9,6 +9,7 @@ import dev.vitals.deploy.ContainerRuntime.Health;
 import dev.vitals.deploy.StepRecord.StepStatus;
 import dev.vitals.leadership.BecameActive;
 import dev.vitals.leadership.Leadership;
+import dev.vitals.secrets.ErrorId;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,6 +57,8 @@ class Reconciler {
     /** Of those, the ones this process gave up on because the engine stopped answering. */
     private final Set<String> engineLost = ConcurrentHashMap.newKeySet();
     private final ReentrantLock reconciling = new ReentrantLock();
+    /** Deployments whose reconciliation failed at least once (their thread was told). */
+    private final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
 
     Reconciler(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
@@ -113,8 +116,13 @@ class Reconciler {
             } catch (EngineUnavailableException e) {
                 log.warn("Cannot reconcile {} yet: {}", id, e.getMessage());
             } catch (RuntimeException e) {
-                log.error("Reconciling {} failed", id, e);
-                pending.remove(id);
+                // Stays pending: a deployment left RUNNING with nobody to end it would hold its lock for ever.
+                ErrorId error = ErrorId.logged(log, "Reconciling " + id + " failed; it is tried again at the next pass", e);
+                if (failedOnce.add(id)) {
+                    store.find(id).ifPresent(d -> chat.say(d, "⚠️ Bringing " + id + " to a safe place after the"
+                            + " restart failed (error " + error.id() + " in Vitals' log); Vitals keeps trying at every"
+                            + " reconciliation pass (vitals.reconcile-interval, 10 s by default)."));
+                }
             }
         }
         removeLeftovers();
@@ -222,6 +230,7 @@ class Reconciler {
         for (ContainerInfo c : incoming) {
             if (created.contains(c.id())) {
                 runtime.remove(env.engine(), c.id());
+                managed.remove(c.id());
                 removed.add(c.name());
             } else {
                 // A kept container the rollback reused goes back to being kept: off the traffic path, and

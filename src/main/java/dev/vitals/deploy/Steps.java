@@ -39,6 +39,8 @@ class Steps {
     static final String START_KEPT = "start kept";
     static final String AWAIT_WINDOW = "wait for window end";
     static final Duration POLL = Duration.ofMillis(200);
+    /** How long the health gate waits on the engine's events before it looks at the containers itself. */
+    static final Duration QUIET = Duration.ofSeconds(2);
 
     /** Steps that move traffic: once begun they cannot be stopped halfway, so a cancel cannot apply to them. */
     static boolean movesTraffic(String step) {
@@ -598,41 +600,93 @@ class Steps {
         return id;
     }
 
+    /**
+     * The health gate, driven by the engine's health events: the transition to healthy ends the wait the
+     * moment the engine reports it. The containers are inspected once when the wait begins (after the
+     * event stream is open, so no transition falls in between) and again only when the engine has said
+     * nothing for {@link #QUIET} (a container that exits sends no health event), or every {@link #POLL}
+     * when the event stream cannot be opened.
+     */
     private StepOutcome awaitHealthy(Run run, List<String> ids) throws InterruptedException {
         Instant start = clock.instant();
         Instant deadline = start.plus(run.service.health().gateTimeout());
         Map<String, Health> seen = new LinkedHashMap<>();
-        while (true) {
-            boolean allHealthy = true;
-            for (String id : ids) {
-                Optional<ContainerInfo> info = runtime.inspect(run.env.engine(), id);
-                if (info.isEmpty()) {
-                    return new StepOutcome.Failed("container " + AliasTrafficSwitch.shortId(id) + " disappeared");
+        Map<String, String> names = new LinkedHashMap<>();
+        java.util.concurrent.BlockingQueue<ContainerRuntime.HealthEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        ContainerRuntime.HealthStream stream = openHealthStream(run, ids, events);
+        try {
+            boolean look = true;
+            while (true) {
+                if (look) {
+                    for (String id : ids) {
+                        Optional<ContainerInfo> info = runtime.inspect(run.env.engine(), id);
+                        if (info.isEmpty()) {
+                            return new StepOutcome.Failed("container " + AliasTrafficSwitch.shortId(id) + " disappeared");
+                        }
+                        ContainerInfo c = info.get();
+                        names.put(id, c.name());
+                        noteHealth(run, seen, names, id, c.health(), start);
+                        if (!c.running()) {
+                            return new StepOutcome.Failed(c.name() + " exited before it became healthy (" + c.status() + ")");
+                        }
+                    }
                 }
-                ContainerInfo c = info.get();
-                if (seen.put(id, c.health()) != c.health()) {
-                    run.say("health of " + c.name() + ": " + c.health().name().toLowerCase() + " after "
-                            + DurationText.format(Duration.between(start, clock.instant()).truncatedTo(ChronoUnit.MILLIS)));
+                boolean allHealthy = true;
+                for (String id : ids) {
+                    Health h = seen.get(id);
+                    if (h == Health.UNHEALTHY) {
+                        return new StepOutcome.Failed(names.get(id) + " is unhealthy: its health check failed "
+                                + run.service.health().retries() + " times in a row");
+                    }
+                    allHealthy &= h == Health.HEALTHY || h == Health.NONE;
                 }
-                if (!c.running()) {
-                    return new StepOutcome.Failed(c.name() + " exited before it became healthy (" + c.status() + ")");
+                if (allHealthy) {
+                    return new StepOutcome.Succeeded(ids.size() == 1 ? names.get(ids.getFirst()) + " is healthy"
+                            : ids.size() + " containers are healthy");
                 }
-                if (c.health() == Health.UNHEALTHY) {
-                    return new StepOutcome.Failed(c.name() + " is unhealthy: its health check failed "
-                            + run.service.health().retries() + " times in a row");
+                Instant now = clock.instant();
+                if (!now.isBefore(deadline)) {
+                    return new StepOutcome.Failed("not healthy within " + DurationText.format(run.service.health().gateTimeout()));
                 }
-                if (c.health() != Health.HEALTHY && c.health() != Health.NONE) {
-                    allHealthy = false;
+                Duration wait = stream != null && !stream.broken() ? QUIET : POLL;
+                Duration left = Duration.between(now, deadline);
+                ContainerRuntime.HealthEvent event = events.poll(Math.max(1, Math.min(wait.toMillis(), left.toMillis())),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                look = event == null;
+                while (event != null) {
+                    noteHealth(run, seen, names, event.containerId(), event.health(), start);
+                    event = events.poll();
                 }
             }
-            if (allHealthy) {
-                return new StepOutcome.Succeeded(ids.size() == 1 ? containerName(run, ids.getFirst()) + " is healthy"
-                        : ids.size() + " containers are healthy");
+        } finally {
+            if (stream != null) {
+                stream.close();
             }
-            if (!clock.instant().isBefore(deadline)) {
-                return new StepOutcome.Failed("not healthy within " + DurationText.format(run.service.health().gateTimeout()));
-            }
-            Thread.sleep(POLL);
+        }
+    }
+
+    /** The engine's health events for the service's containers, or null (then the gate polls) if it has none now. */
+    private ContainerRuntime.HealthStream openHealthStream(Run run, List<String> ids,
+                                                           java.util.concurrent.BlockingQueue<ContainerRuntime.HealthEvent> events) {
+        java.util.Set<String> watched = java.util.Set.copyOf(ids);
+        try {
+            return runtime.watchHealth(run.env.engine(), Map.of(Labels.MANAGED, "true", Labels.SERVICE, run.service.name(),
+                    Labels.ENVIRONMENT, run.env.name()), e -> {
+                        if (watched.contains(e.containerId())) {
+                            events.add(e);
+                        }
+                    });
+        } catch (EngineUnavailableException e) {
+            return null;
+        }
+    }
+
+    private void noteHealth(Run run, Map<String, Health> seen, Map<String, String> names, String id, Health health,
+                            Instant start) {
+        if (seen.put(id, health) != health) {
+            run.say("health of " + names.getOrDefault(id, AliasTrafficSwitch.shortId(id)) + ": "
+                    + health.name().toLowerCase() + " after "
+                    + DurationText.format(Duration.between(start, clock.instant()).truncatedTo(ChronoUnit.MILLIS)));
         }
     }
 

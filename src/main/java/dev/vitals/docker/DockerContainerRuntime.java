@@ -650,7 +650,12 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     @Override
     public void dropAliases(EngineEndpoint engine, String containerId, String network) {
         run(engine, () -> {
-            var settings = client(engine).inspectContainerCmd(containerId).exec().getNetworkSettings();
+            com.github.dockerjava.api.model.NetworkSettings settings;
+            try {
+                settings = client(engine).inspectContainerCmd(containerId).exec().getNetworkSettings();
+            } catch (NotFoundException e) {
+                return; // a container that is gone holds no alias
+            }
             var endpoint = settings == null || settings.getNetworks() == null ? null : settings.getNetworks().get(network);
             if (endpoint == null) {
                 return;

@@ -64,6 +64,19 @@ class ThreadWriterTest {
     }
 
     @Test
+    void anEditThatChangesNothingIsNotSentAndDoesNotHoldBackTheNextOne() {
+        MessageRef card = new MessageRef("4", "deploys", null);
+        writer.posted(card, Message.text("PENDING_APPROVAL 0/1"));
+        writer.editCard(card, Message.text("PENDING_APPROVAL 0/1"));
+        writer.flushDue();
+        assertThat(chat.edits).isEmpty();
+
+        writer.editCard(card, Message.text("PENDING_APPROVAL 1/1"));
+        writer.flushDue();
+        assertThat(chat.edits).containsExactly("PENDING_APPROVAL 1/1");
+    }
+
+    @Test
     void linesAndEditsChatRefusesAreSentInOrderOnceItAnswersAgain() {
         MessageRef card = new MessageRef("3", "deploys", null);
         // given a chat that does not answer (its database is down)

@@ -36,7 +36,7 @@ class CrashRecoveryTest {
     }
 
     @Test
-    void killedDuringWaitHealthyAndRestartedEndsWithExactlyOneLiveVersionAndSaysSo() throws Exception {
+    void killedInTheHealthGateItResumesAndKilledHalfWayThroughTheSwitchItPutsBackWhatServed() throws Exception {
         // given Vitals running with v1.3 live; a slow first health check (5 s) leaves time to kill it
         vitals = new VitalsProcess("crash", """
                 environments:
@@ -52,6 +52,7 @@ class CrashRecoveryTest {
                 local-images:
                   - {image: "vitals-demo/backend:v1.3"}
                   - {image: "vitals-demo/backend:v1.4"}
+                  - {image: "vitals-demo/backend:v1.5"}
                 """.formatted(env), Map.of());
         vitals.start();
         DeployDriver driver = driver();
@@ -67,13 +68,31 @@ class CrashRecoveryTest {
         vitals.start();
         DeploymentView d = driver.awaitEnd(id);
 
-        // then exactly one version is live, nothing half-made is left, and the thread says what happened
+        // then the new container was still there, so the deployment resumed its gate and v1.4 alone serves
+        assertThat(d.status()).as(d.detail()).isEqualTo("SUCCEEDED");
         assertThat(driver.serving("backend", env)).hasSize(1);
-        List<String> versions = driver.servingVersions("backend", env);
-        assertThat(versions).containsExactly(d.status().equals("SUCCEEDED") ? "v1.4" : "v1.3");
+        assertThat(driver.servingVersions("backend", env)).containsExactly("v1.4");
         driver.awaitThreadContains(d, "Vitals restarted while " + id + " was in wait healthy");
+        assertThat(driver.threadText(d)).contains("the pipeline resumes at wait healthy");
         assertThat(driver.all("backend", env)).filteredOn(c -> c.running()).hasSizeLessThanOrEqualTo(2);
-        System.out.printf("crash during wait healthy: %s ended %s; serving %s%n", id, d.status(), versions);
+
+        // when, deploying v1.5, it is killed half-way through the switch (both versions hold the alias)
+        vitals.kill();
+        vitals.start(Map.of("VITALS_FAULT_INJECTION_PAUSE_AT", "backend/switch traffic:mid"));
+        String back = driver.request("alice", "/deploy backend v1.5 " + env);
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() ->
+                driver.threadText(driver.get(back)).contains("⏸ fault injection: paused at switch traffic:mid"));
+        assertThat(driver.servingVersions("backend", env)).containsExactlyInAnyOrder("v1.4", "v1.5");
+        vitals.kill();
+        vitals.start();
+        DeploymentView r = driver.awaitEnd(back);
+
+        // then the half-made move is reversed: v1.4 alone serves, the new container is gone, and it says so
+        assertThat(r.status()).as(r.detail()).isEqualTo("ROLLED_BACK");
+        assertThat(driver.servingVersions("backend", env)).containsExactly("v1.4");
+        assertThat(driver.all("backend", env)).noneMatch(c -> back.equals(c.labels().get(Labels.DEPLOYMENT)));
+        driver.awaitThreadContains(r, "Vitals restarted while " + back + " was in switch traffic");
+        assertThat(driver.threadText(r)).contains("1 half-made").contains("v1.4 serves backend again");
     }
 
     @Test
