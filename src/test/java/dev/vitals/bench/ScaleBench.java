@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 @Tag("bench")
 class ScaleBench {
     private static final int SERVICES = 200;
+    private static final int CONCURRENT = 20;
 
     @Test
     void statusWithTwoHundredServices() throws Exception {
@@ -43,7 +44,10 @@ class ScaleBench {
         y.append("deploy: {verify-stable: 1s, hot-standby: 15m, keep-stopped: 1}\n");
         List<Double> all = new ArrayList<>();
         List<Double> one = new ArrayList<>();
+        List<Double> during = new ArrayList<>();
         double rss;
+        double concurrentSeconds;
+        double rssUnderDeploys;
         try (VitalsProcess vitals = VitalsProcess.withEmbeddedDatabase("bench-scale-" + System.nanoTime(), y.toString(),
                 Map.of())) {
             vitals.start();
@@ -62,8 +66,35 @@ class ScaleBench {
                         one.add(t2);
                     }
                 }
+                rss = Bench.rssMb(vitals.handle().pid());
+
+                // 20 concurrent deploys of different services, /status <env> asked meanwhile, memory sampled
+                long began = System.nanoTime();
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < CONCURRENT; i++) {
+                    ids.add(driver.request("alice", String.format("/deploy svc-%03d v1.3 %s", SERVICES - i, b)));
+                }
+                java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+                List<Double> rssWhile = java.util.Collections.synchronizedList(new ArrayList<>());
+                Thread sampler = Thread.ofVirtual().start(() -> {
+                    while (running.get()) {
+                        rssWhile.add(Bench.rssMb(vitals.handle().pid()));
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+                    }
+                });
+                for (String id : ids) {
+                    if (driver.get(id).status().matches("SUCCEEDED|FAILED|ROLLED_BACK|CANCELLED|REJECTED|EXPIRED")) {
+                        continue;
+                    }
+                    during.add(reply(watch, "/status " + b));
+                    var d = driver.awaitEnd(id, Duration.ofMinutes(5));
+                    assertThat(d.status()).as(d.detail()).isEqualTo("SUCCEEDED");
+                }
+                concurrentSeconds = Bench.ms(System.nanoTime() - began) / 1000.0;
+                running.set(false);
+                sampler.join();
+                rssUnderDeploys = rssWhile.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
             }
-            rss = Bench.rssMb(vitals.handle().pid());
             vitals.stop();
         } finally {
             TestCatalog.removeEnvironment(a);
@@ -72,10 +103,18 @@ class ScaleBench {
         Bench.Stats sAll = Bench.Stats.of(all);
         Bench.Stats sOne = Bench.Stats.of(one);
         report.put("services", SERVICES).put("environments", 2).put("deployedServices", deployed).put("n", n)
-                .put("statusAllMs", sAll).put("statusOneEnvironmentMs", sOne).put("rssMb", rss);
+                .put("statusAllMs", sAll).put("statusOneEnvironmentMs", sOne).put("rssMb", rss)
+                .put("concurrentDeploys", CONCURRENT).put("concurrentDeploysSeconds", concurrentSeconds)
+                .put("statusDuringDeploysMs", Bench.Stats.of(during)).put("rssUnderDeploysMaxMb", rssUnderDeploys);
         report.row("/status (2 environments × 200 services) → reply", sAll.percentiles(" ms"), "p99 ≤ 50 ms")
                 .row("/status <env> (200 services) → reply", sOne.percentiles(" ms"), "p99 ≤ 50 ms")
-                .row("resident memory of the JVM with this catalog, after the run", Bench.f(rss) + " MB", null)
+                .row("resident memory of the JVM with this catalog, idle after the /status runs", Bench.f(rss) + " MB",
+                        "≤ 300 MB")
+                .row(CONCURRENT + " concurrent deploys of different services, first request → all SUCCEEDED",
+                        Bench.f(concurrentSeconds) + " s", null)
+                .row("/status <env> while they run", Bench.Stats.of(during).percentiles(" ms"), null)
+                .row("resident memory of the JVM while they run (max of samples every 200 ms)",
+                        Bench.f(rssUnderDeploys) + " MB", null)
                 .write();
     }
 

@@ -53,7 +53,7 @@ public final class FakeDiscord implements AutoCloseable {
     private final JsonMapper json = JsonMapper.builder().build();
     private final AtomicLong sequence = new AtomicLong();
     private final String token;
-    final String guildId;
+    public final String guildId;
     final String botId;
     final String applicationId;
 
