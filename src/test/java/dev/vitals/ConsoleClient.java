@@ -46,7 +46,7 @@ public final class ConsoleClient {
 
     public record Msg(String id, String channel, String threadId, String author, String text,
                       List<Component> components, List<Reaction> reactions, String createdAt, String editedAt,
-                      List<Attachment> attachments, String visibleTo) {
+                      List<Attachment> attachments, String visibleTo, String replyTo) {
         public long number() {
             return Long.parseLong(id);
         }
@@ -123,10 +123,13 @@ public final class ConsoleClient {
         return answer(user, channel, text).text();
     }
 
-    /** Like {@link #ask}, but the whole answer: text, buttons, attachments (and answers only the user sees). */
+    /**
+     * Like {@link #ask}, but the whole answer: text, buttons, attachments (and answers only the user sees).
+     * The answer is Vitals' message marked as the reply to this command's message.
+     */
     public Msg answer(String user, String channel, String text) {
         String id = say(user, channel, text);
-        return awaitMessageSeenBy(user, channel, Long.parseLong(id), m -> m.author().equals("vitals"));
+        return awaitMessageSeenBy(user, channel, Long.parseLong(id), m -> m.author().equals("vitals") && id.equals(m.replyTo()));
     }
 
     /** The channel as {@code user} reads it: everyone's messages and those meant for that user alone. */

@@ -53,17 +53,13 @@ public final class DeployDriver {
     }
 
     /**
-     * Types the command as the user and returns the deployment id from the reply (fails with the reply).
-     * Replies in a channel come in the order commands finish, so with several commands at once the reply
-     * taken is the first that names the command's service; the id must be a deployment of that service.
+     * Types the command as the user and returns the deployment id from Vitals' reply to it (fails with the
+     * reply); the id must be a deployment of the command's service (and version).
      */
     public String request(String user, String command) {
         String[] words = command.strip().split("\\s+");
         String service = words.length > 1 ? words[1] : "";
-        Pattern names = Pattern.compile("(?<![\\w-])" + Pattern.quote(service) + "(?![\\w-])");
-        long asked = Long.parseLong(console.say(user, "deploys", command));
-        String reply = console.awaitMessageSeenBy(user, "deploys", asked,
-                r -> r.author().equals("vitals") && names.matcher(r.text()).find()).text();
+        String reply = console.answer(user, "deploys", command).text();
         Matcher m = ID.matcher(reply);
         if (!m.find()) {
             throw new AssertionError("no deployment id in the reply to " + command + ": " + reply);

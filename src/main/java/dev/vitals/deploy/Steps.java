@@ -612,6 +612,7 @@ class Steps {
         Instant deadline = start.plus(run.service.health().gateTimeout());
         Map<String, Health> seen = new LinkedHashMap<>();
         Map<String, String> names = new LinkedHashMap<>();
+        Map<String, Instant> started = new LinkedHashMap<>();
         java.util.concurrent.BlockingQueue<ContainerRuntime.HealthEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
         ContainerRuntime.HealthStream stream = openHealthStream(run, ids, events);
         try {
@@ -629,6 +630,13 @@ class Steps {
                         if (!c.running()) {
                             return new StepOutcome.Failed(c.name() + " exited before it became healthy (" + c.status() + ")");
                         }
+                        // A container the engine restarted meanwhile (it stopped, or the engine itself restarted)
+                        // is not the one whose health this gate was watching.
+                        if (started.containsKey(id) && !java.util.Objects.equals(started.get(id), c.startedAt())) {
+                            return new StepOutcome.Failed(c.name() + " was restarted before it became healthy (it"
+                                    + " stopped, or the engine restarted)");
+                        }
+                        started.put(id, c.startedAt());
                     }
                 }
                 boolean allHealthy = true;
@@ -652,7 +660,7 @@ class Steps {
                 Duration left = Duration.between(now, deadline);
                 ContainerRuntime.HealthEvent event = events.poll(Math.max(1, Math.min(wait.toMillis(), left.toMillis())),
                         java.util.concurrent.TimeUnit.MILLISECONDS);
-                look = event == null;
+                look = event == null || stream != null && stream.broken();
                 while (event != null) {
                     noteHealth(run, seen, names, event.containerId(), event.health(), start);
                     event = events.poll();

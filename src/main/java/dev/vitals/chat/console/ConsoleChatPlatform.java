@@ -72,6 +72,17 @@ class ConsoleChatPlatform implements ChatPlatform {
         return new MessageRef(Long.toString(id), where.channel(), where.thread());
     }
 
+    /**
+     * Vitals' answer to a command typed in the console, marked as the reply to that command's message:
+     * in its thread if it was typed in one, to the one user if private, else in the channel.
+     */
+    MessageRef reply(Origin where, String user, boolean privately, Message message, long command) {
+        Long thread = where.thread() == null ? null : Long.parseLong(where.thread());
+        long id = store.insert(where.channel(), thread, BOT, message.text(), buttons(message), attachments(message),
+                privately ? user : null, command);
+        return new MessageRef(Long.toString(id), where.channel(), where.thread());
+    }
+
     @Override
     public void react(MessageRef message, String emoji) {
         store.addReaction(Long.parseLong(message.id()), emoji, BOT);

@@ -92,7 +92,7 @@ class ConsoleController {
 
     record MessageView(String id, String channel, String threadId, String author, String text,
                        List<ComponentView> components, List<ReactionView> reactions, Instant createdAt,
-                       Instant editedAt, List<AttachmentView> attachments, String visibleTo) {
+                       Instant editedAt, List<AttachmentView> attachments, String visibleTo, String replyTo) {
     }
 
     record UserView(String name, List<String> roles) {
@@ -136,18 +136,10 @@ class ConsoleController {
         long id = store.insert(channel, thread, caller.name(), text, List.of());
         if (text.startsWith("/")) {
             Origin origin = new Origin(channel, thread == null ? null : thread.toString());
-            ThreadRef replyThread = thread == null ? null : new ThreadRef(thread.toString(), channel);
             work.submit(() -> {
                 try {
-                    inbound.command(caller, origin, text, reply -> {
-                        if (reply.privately()) {
-                            platform.postPrivately(origin, caller.name(), reply.message());
-                        } else if (replyThread != null) {
-                            platform.postInThread(replyThread, reply.message());
-                        } else {
-                            platform.post(channel, reply.message());
-                        }
-                    });
+                    inbound.command(caller, origin, text, reply ->
+                            platform.reply(origin, caller.name(), reply.privately(), reply.message(), id));
                 } catch (RuntimeException e) {
                     log.error("Console command failed: {}", text, e);
                 }
@@ -338,7 +330,7 @@ class ConsoleController {
                         "/console/api/attachments/" + m.id() + "/" + UriUtils.encodePathSegment(a.name(),
                                 StandardCharsets.UTF_8) + (m.visibleTo() == null ? "" : "?user="
                                 + UriUtils.encodeQueryParam(m.visibleTo(), StandardCharsets.UTF_8)))).toList(),
-                m.visibleTo());
+                m.visibleTo(), m.replyTo() == null ? null : m.replyTo().toString());
     }
 
     private static long number(String s, String what) {

@@ -51,11 +51,17 @@ class ConsoleStore {
      */
     long insert(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons,
                 List<NewAttachment> attachments, String visibleTo) {
+        return insert(channel, inThread, author, text, buttons, attachments, visibleTo, null);
+    }
+
+    /** As above; {@code replyTo}: the id of the command message this one answers, or null. */
+    long insert(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons,
+                List<NewAttachment> attachments, String visibleTo, Long replyTo) {
         if (attachments.isEmpty()) {
-            return changed(insertMessage(channel, inThread, author, text, buttons, visibleTo));
+            return changed(insertMessage(channel, inThread, author, text, buttons, visibleTo, replyTo));
         }
         Long id = tx.execute(status -> {
-            long message = insertMessage(channel, inThread, author, text, buttons, visibleTo);
+            long message = insertMessage(channel, inThread, author, text, buttons, visibleTo, replyTo);
             for (NewAttachment a : attachments) {
                 jdbc.sql("INSERT INTO console_attachment (message_id, name, content_type, content) VALUES (?, ?, ?, ?)")
                         .params(message, a.name(), a.contentType(), a.content()).update();
@@ -66,11 +72,12 @@ class ConsoleStore {
     }
 
     private long insertMessage(String channel, Long inThread, String author, String text, List<ConsoleButton> buttons,
-                               String visibleTo) {
+                               String visibleTo, Long replyTo) {
         return jdbc.sql("""
-                        INSERT INTO console_message (channel, in_thread, author, text, buttons, created_at, visible_to)
-                        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""")
-                .params(channel, inThread, author, text, json.writeValueAsString(buttons), now(), visibleTo)
+                        INSERT INTO console_message (channel, in_thread, author, text, buttons, created_at, visible_to,
+                                                     reply_to)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(channel, inThread, author, text, json.writeValueAsString(buttons), now(), visibleTo, replyTo)
                 .query(Long.class).single();
     }
 
@@ -174,11 +181,13 @@ class ConsoleStore {
         long opened = rs.getLong("opened_thread");
         boolean hasOpened = !rs.wasNull();
         Timestamp edited = rs.getTimestamp("edited_at");
+        long replyTo = rs.getLong("reply_to");
+        boolean isReply = !rs.wasNull();
         return new StoredMessage(rs.getLong("id"), rs.getString("channel"), isInThread ? inThread : null,
                 hasOpened ? opened : null, rs.getString("author"), rs.getString("text"),
                 json.readValue(rs.getString("buttons"), new TypeReference<List<ConsoleButton>>() { }),
                 List.of(), List.of(), rs.getTimestamp("created_at").toInstant(),
-                edited == null ? null : edited.toInstant(), rs.getString("visible_to"));
+                edited == null ? null : edited.toInstant(), rs.getString("visible_to"), isReply ? replyTo : null);
     }
 
     private Timestamp now() {
@@ -202,15 +211,16 @@ class ConsoleStore {
 
     record StoredMessage(long id, String channel, Long inThread, Long openedThread, String author, String text,
                          List<ConsoleButton> buttons, List<ConsoleReaction> reactions,
-                         List<AttachmentInfo> attachments, Instant createdAt, Instant editedAt, String visibleTo) {
+                         List<AttachmentInfo> attachments, Instant createdAt, Instant editedAt, String visibleTo,
+                         Long replyTo) {
         StoredMessage withReactions(List<ConsoleReaction> r) {
             return new StoredMessage(id, channel, inThread, openedThread, author, text, buttons, r, attachments,
-                    createdAt, editedAt, visibleTo);
+                    createdAt, editedAt, visibleTo, replyTo);
         }
 
         StoredMessage withAttachments(List<AttachmentInfo> a) {
             return new StoredMessage(id, channel, inThread, openedThread, author, text, buttons, reactions, a,
-                    createdAt, editedAt, visibleTo);
+                    createdAt, editedAt, visibleTo, replyTo);
         }
 
         /** Whether {@code viewer} (null: anyone) may see this message. */
