@@ -49,7 +49,8 @@ class EngineRestartTest {
     @Test
     void engineRestartedWhileTheNewVersionWaitsForHealthEndsWithTheOldVersionAloneAndSaysSo() throws Exception {
         // given an engine of our own, and Vitals deploying to it with v1.3 live; a slow first health check
-        // (5 s) leaves time to restart the engine while v1.4 waits for it
+        // (20 s) leaves time to restart the engine while v1.4 waits for it (stopping the engine alone takes
+        // about 10 s: the containers' httpd, PID 1, ignores SIGTERM and is killed after the grace period)
         engine = new PrivateDockerEngine("engine");
         engine.start();
         vitals = new VitalsProcess("engine-restart", """
@@ -58,7 +59,7 @@ class EngineRestartTest {
                 services:
                   backend:
                     image: vitals-demo/backend
-                    health: {interval: 5s, timeout: 10s, retries: 3, gate-timeout: 120s}
+                    health: {interval: 20s, timeout: 10s, retries: 3, gate-timeout: 120s}
                 policies: [{environment: %1$s, approvals: {}}]
                 users:
                   alice: [deployer]
