@@ -610,46 +610,35 @@ class Steps {
     private StepOutcome awaitHealthy(Run run, List<String> ids) throws InterruptedException {
         Instant start = clock.instant();
         Instant deadline = start.plus(run.service.health().gateTimeout());
-        Map<String, Health> seen = new LinkedHashMap<>();
-        Map<String, String> names = new LinkedHashMap<>();
-        Map<String, Instant> started = new LinkedHashMap<>();
+        Gate gate = new Gate(run, ids, start);
+        // A first look before the event stream opens: the container as this deployment started it, so one the
+        // engine restarts while the stream opens is told apart.
+        Optional<StepOutcome> failed = gate.look();
+        if (failed.isPresent()) {
+            return failed.get();
+        }
         java.util.concurrent.BlockingQueue<ContainerRuntime.HealthEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
         ContainerRuntime.HealthStream stream = openHealthStream(run, ids, events);
         try {
             boolean look = true;
             while (true) {
                 if (look) {
-                    for (String id : ids) {
-                        Optional<ContainerInfo> info = runtime.inspect(run.env.engine(), id);
-                        if (info.isEmpty()) {
-                            return new StepOutcome.Failed("container " + AliasTrafficSwitch.shortId(id) + " disappeared");
-                        }
-                        ContainerInfo c = info.get();
-                        names.put(id, c.name());
-                        noteHealth(run, seen, names, id, c.health(), start);
-                        if (!c.running()) {
-                            return new StepOutcome.Failed(c.name() + " exited before it became healthy (" + c.status() + ")");
-                        }
-                        // A container the engine restarted meanwhile (it stopped, or the engine itself restarted)
-                        // is not the one whose health this gate was watching.
-                        if (started.containsKey(id) && !java.util.Objects.equals(started.get(id), c.startedAt())) {
-                            return new StepOutcome.Failed(c.name() + " was restarted before it became healthy (it"
-                                    + " stopped, or the engine restarted)");
-                        }
-                        started.put(id, c.startedAt());
+                    failed = gate.look();
+                    if (failed.isPresent()) {
+                        return failed.get();
                     }
                 }
                 boolean allHealthy = true;
                 for (String id : ids) {
-                    Health h = seen.get(id);
+                    Health h = gate.seen.get(id);
                     if (h == Health.UNHEALTHY) {
-                        return new StepOutcome.Failed(names.get(id) + " is unhealthy: its health check failed "
+                        return new StepOutcome.Failed(gate.names.get(id) + " is unhealthy: its health check failed "
                                 + run.service.health().retries() + " times in a row");
                     }
                     allHealthy &= h == Health.HEALTHY || h == Health.NONE;
                 }
                 if (allHealthy) {
-                    return new StepOutcome.Succeeded(ids.size() == 1 ? names.get(ids.getFirst()) + " is healthy"
+                    return new StepOutcome.Succeeded(ids.size() == 1 ? gate.names.get(ids.getFirst()) + " is healthy"
                             : ids.size() + " containers are healthy");
                 }
                 Instant now = clock.instant();
@@ -662,13 +651,61 @@ class Steps {
                         java.util.concurrent.TimeUnit.MILLISECONDS);
                 look = event == null || stream != null && stream.broken();
                 while (event != null) {
-                    noteHealth(run, seen, names, event.containerId(), event.health(), start);
+                    gate.note(event.containerId(), event.health());
                     event = events.poll();
                 }
             }
         } finally {
             if (stream != null) {
                 stream.close();
+            }
+        }
+    }
+
+    /** What the health gate has seen of its containers: health, names, and when each was started. */
+    private final class Gate {
+        final Run run;
+        final List<String> ids;
+        final Instant start;
+        final Map<String, Health> seen = new LinkedHashMap<>();
+        final Map<String, String> names = new LinkedHashMap<>();
+        final Map<String, Instant> started = new LinkedHashMap<>();
+
+        Gate(Run run, List<String> ids, Instant start) {
+            this.run = run;
+            this.ids = ids;
+            this.start = start;
+        }
+
+        /** Inspects each container; a failure if one is gone, exited, or was restarted since the first look. */
+        Optional<StepOutcome> look() {
+            for (String id : ids) {
+                Optional<ContainerInfo> info = runtime.inspect(run.env.engine(), id);
+                if (info.isEmpty()) {
+                    return Optional.of(new StepOutcome.Failed("container " + AliasTrafficSwitch.shortId(id) + " disappeared"));
+                }
+                ContainerInfo c = info.get();
+                names.put(id, c.name());
+                note(id, c.health());
+                if (!c.running()) {
+                    return Optional.of(new StepOutcome.Failed(c.name() + " exited before it became healthy (" + c.status() + ")"));
+                }
+                // A container the engine restarted meanwhile (it stopped, or the engine itself restarted) is not
+                // the one whose health this gate was watching.
+                if (started.containsKey(id) && !java.util.Objects.equals(started.get(id), c.startedAt())) {
+                    return Optional.of(new StepOutcome.Failed(c.name() + " was restarted before it became healthy (it"
+                            + " stopped, or the engine restarted)"));
+                }
+                started.put(id, c.startedAt());
+            }
+            return Optional.empty();
+        }
+
+        void note(String id, Health health) {
+            if (seen.put(id, health) != health) {
+                run.say("health of " + names.getOrDefault(id, AliasTrafficSwitch.shortId(id)) + ": "
+                        + health.name().toLowerCase() + " after "
+                        + DurationText.format(Duration.between(start, clock.instant()).truncatedTo(ChronoUnit.MILLIS)));
             }
         }
     }
@@ -690,14 +727,6 @@ class Steps {
         }
     }
 
-    private void noteHealth(Run run, Map<String, Health> seen, Map<String, String> names, String id, Health health,
-                            Instant start) {
-        if (seen.put(id, health) != health) {
-            run.say("health of " + names.getOrDefault(id, AliasTrafficSwitch.shortId(id)) + ": "
-                    + health.name().toLowerCase() + " after "
-                    + DurationText.format(Duration.between(start, clock.instant()).truncatedTo(ChronoUnit.MILLIS)));
-        }
-    }
 
     private String containerName(Run run, String id) {
         return runtime.inspect(run.env.engine(), id).map(ContainerInfo::name).orElse(AliasTrafficSwitch.shortId(id));

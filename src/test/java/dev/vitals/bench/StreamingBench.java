@@ -87,6 +87,7 @@ class StreamingBench {
         List<Double> roundTimes = new ArrayList<>();
         int limitedBefore = discord.tooManyRequests.get();
         int reached = 0;
+        Map<String, Integer> ended = new java.util.TreeMap<>();
         for (int round = 0; round < rounds; round++) {
             String version = round % 2 == 0 ? "v1.4" : "v1.5";
             long began = System.nanoTime();
@@ -97,7 +98,10 @@ class StreamingBench {
                 await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
                         .until(() -> deployments.find(id).orElseThrow().status().terminal());
                 Deployment done = deployments.find(id).orElseThrow();
-                assertThat(done.status().name()).as(id + ": " + done.detail()).isEqualTo("SUCCEEDED");
+                ended.merge(done.status().name(), 1, Integer::sum);
+                if (!done.status().name().equals("SUCCEEDED")) {
+                    System.out.printf("streaming: %s ended %s: %s%n", id, done.status(), done.detail());
+                }
                 FakeDiscord.Msg card = card(id);
                 String word = " · " + done.status().name();
                 await().atMost(Duration.ofMinutes(3)).until(() -> card.firstShowing(word).isPresent());
@@ -111,9 +115,9 @@ class StreamingBench {
         int limited = discord.tooManyRequests.get() - limitedBefore;
         Bench.Stats lag = Bench.Stats.of(lags);
         report.put("rounds", rounds).put("concurrent", CONCURRENT).put("finalStatusesOnCards", reached)
-                .put("tooManyRequests", limited).put("finalStatusLagMs", lag).put("roundSeconds", Bench.Stats.of(roundTimes));
+                .put("tooManyRequests", limited).put("ended", ended).put("finalStatusLagMs", lag).put("roundSeconds", Bench.Stats.of(roundTimes));
         report.row("429 answers from Discord", limited + " (" + reached + " of " + rounds * CONCURRENT
-                        + " final statuses on their cards)", "0")
+                        + " final statuses on their cards; ended " + ended + ")", "0")
                 .row("terminal status recorded → shown on its card", lag.percentiles(" ms"), null)
                 .row("a round of " + CONCURRENT + " deployments, first request → last card", Bench.Stats.of(roundTimes)
                         .percentiles(" s"), null)
