@@ -101,13 +101,48 @@ public interface ContainerRuntime {
      */
     HealthStream watchHealth(EngineEndpoint engine, Map<String, String> labels, Consumer<HealthEvent> listener);
 
-    /** An open stream of health transitions. */
-    interface HealthStream extends AutoCloseable {
+    /**
+     * Streams what changes the containers on the engine and their networks (created, started, died,
+     * stopped, destroyed, renamed, paused, health transitions; network connects and disconnects) until the
+     * returned handle is closed, or until the engine ends the stream: the handle then says it is
+     * {@link EventStream#broken() broken}, and a new watch is needed. Health check runs themselves
+     * ({@code exec_*}) are not changes.
+     */
+    EventStream watchChanges(EngineEndpoint engine, Consumer<EngineChange> listener);
+
+    /**
+     * The containers of interest on the engine, running or not, from one listing: those whose labels
+     * {@code labelled} accepts and those attached to one of {@code networks}. A container is inspected only
+     * when its listing differs from the last survey of this engine (state, health, network endpoints) or
+     * when {@code changed} names it; otherwise what that survey inspected is given again (its health-check
+     * log may then be older).
+     */
+    List<ContainerInfo> survey(EngineEndpoint engine, java.util.function.Predicate<Map<String, String>> labelled,
+                               java.util.Set<String> networks, java.util.Set<String> changed);
+
+    /** An open stream of engine events. */
+    interface EventStream extends AutoCloseable {
         /** True once the engine ended the stream without it being closed here. */
         boolean broken();
 
         @Override
         void close();
+    }
+
+    /** An open stream of health transitions. */
+    interface HealthStream extends EventStream {
+    }
+
+    /**
+     * One change on an engine: the container it concerns, for a network event the network's name (else
+     * null), the container's labels as the engine gave them with the event (may be empty), the action
+     * ({@code start}, {@code die}, {@code connect}, {@code health_status: healthy}, ...).
+     */
+    record EngineChange(String containerId, String network, Map<String, String> labels, String action,
+                        java.time.Instant at) {
+        public EngineChange {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
     }
 
     record ImageInfo(String id, List<String> tags) {

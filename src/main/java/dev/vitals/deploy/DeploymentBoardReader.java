@@ -4,81 +4,56 @@ import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.Catalog.Environment;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import dev.vitals.dashboard.DeploymentBoard;
-import java.time.Duration;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 
 /**
- * Deployments, locks and what runs, as the dashboard shows them. What runs is read with one question
- * per engine (every container Vitals made there), asked of all engines at once and waited for only
- * briefly, so one engine that does not answer slows the page by at most {@link #ENGINE_WAIT}.
+ * Deployments, locks and what runs, as the dashboard shows them. What runs is what {@link EngineState}
+ * last saw of each engine (no engine is asked while the page is made); an engine that does not answer
+ * gets a line saying since when, under its last known services.
  */
 @Component
 class DeploymentBoardReader implements DeploymentBoard {
-    static final Duration ENGINE_WAIT = Duration.ofSeconds(5);
-
     private final Catalog catalog;
-    private final ContainerRuntime runtime;
+    private final EngineState state;
     private final DeploymentStore store;
+    private final Clock clock;
 
-    DeploymentBoardReader(Catalog catalog, ContainerRuntime runtime, DeploymentStore store) {
+    DeploymentBoardReader(Catalog catalog, EngineState state, DeploymentStore store, Clock clock) {
         this.catalog = catalog;
-        this.runtime = runtime;
+        this.state = state;
         this.store = store;
+        this.clock = clock;
     }
 
     @Override
     public List<LiveService> liveServices() {
-        Map<Object, List<Environment>> byEngine = new LinkedHashMap<>();
-        catalog.environments().values().stream().sorted(Comparator.comparing(Environment::name))
-                .forEach(e -> byEngine.computeIfAbsent(e.engine(), k -> new ArrayList<>()).add(e));
         List<LiveService> out = new ArrayList<>();
-        // Not closed with try-with-resources: closing waits for every task, and a silent engine is not waited for.
-        ExecutorService ask = Executors.newVirtualThreadPerTaskExecutor();
-        try {
-            Map<Object, Future<List<ContainerInfo>>> answers = new LinkedHashMap<>();
-            byEngine.forEach((engine, envs) -> answers.put(engine, ask.submit(() -> runtime.containers(
-                    envs.getFirst().engine(), Map.of(Labels.MANAGED, "true")))));
-            long deadline = System.nanoTime() + ENGINE_WAIT.toNanos();
-            for (var entry : byEngine.entrySet()) {
-                List<ContainerInfo> containers;
-                try {
-                    containers = answers.get(entry.getKey()).get(Math.max(0, deadline - System.nanoTime()),
-                            TimeUnit.NANOSECONDS);
-                } catch (TimeoutException | ExecutionException e) {
-                    answers.get(entry.getKey()).cancel(true);
-                    // Only environments that were named in a deployment are worth a line about a silent engine.
-                    for (Environment env : entry.getValue()) {
-                        if (!store.search(null, env.name(), null, 1).isEmpty()) {
-                            out.add(new LiveService(env.name(), "—", List.of(), "engine did not answer within "
-                                    + ENGINE_WAIT.toSeconds() + " s", 0, null, List.of()));
-                        }
-                    }
-                    continue;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return out;
-                }
-                for (Environment env : entry.getValue()) {
-                    out.addAll(live(env, containers.stream()
-                            .filter(c -> env.name().equals(c.labels().get(Labels.ENVIRONMENT)))
-                            .filter(c -> !c.labels().containsKey(Labels.ROLE)).toList()));
-                }
+        Instant now = clock.instant();
+        for (Environment env : catalog.environments().values().stream().sorted(Comparator.comparing(Environment::name))
+                .toList()) {
+            EngineState.View view = state.view(env);
+            List<LiveService> known = live(env, view.managed().stream()
+                    .filter(c -> !c.labels().containsKey(Labels.ROLE)).toList());
+            out.addAll(known);
+            if (!view.unreachable() && !view.stale()) {
+                continue;
             }
-        } finally {
-            ask.shutdownNow();
+            // Only environments with something known or named in a deployment are worth a line about a silent engine.
+            if (known.isEmpty() && store.search(null, env.name(), null, 1).isEmpty()) {
+                continue;
+            }
+            String health = (view.unreachable() ? "engine unreachable since " + Ago.since(view.failingSince(), now)
+                    : "engine not answering") + (view.neverSeen() ? "" : "; the lines above are as of "
+                    + Ago.since(view.seenAt(), now));
+            out.add(new LiveService(env.name(), "—", List.of(), health, 0, null, List.of()));
         }
         return out;
     }

@@ -20,13 +20,13 @@ class DeploymentSuggestions implements Suggestions {
 
     private final Catalog catalog;
     private final ContainerRuntime runtime;
-    private final LiveVersions live;
+    private final EngineState state;
     private final DeploymentStore store;
 
-    DeploymentSuggestions(Catalog catalog, ContainerRuntime runtime, LiveVersions live, DeploymentStore store) {
+    DeploymentSuggestions(Catalog catalog, ContainerRuntime runtime, EngineState state, DeploymentStore store) {
         this.catalog = catalog;
         this.runtime = runtime;
-        this.live = live;
+        this.state = state;
         this.store = store;
     }
 
@@ -38,7 +38,10 @@ class DeploymentSuggestions implements Suggestions {
         if (svc.isEmpty() || env.isEmpty()) {
             return List.of();
         }
-        Set<String> liveVersions = live.live(env.get(), svc.get()).stream()
+        // what is live as the engine state last saw it; the tags are the engine's own (one call)
+        EngineState.View view = state.view(env.get());
+        Set<String> liveVersions = LiveVersions.live(env.get(), svc.get(),
+                        LiveVersions.managed(view.managed(), env.get(), svc.get()), view::managed).stream()
                 .map(ContainerInfo::labels).map(l -> l.get(Labels.VERSION))
                 .filter(v -> v != null).collect(Collectors.toSet());
         return runtime.tags(env.get().engine(), svc.get().image()).stream()

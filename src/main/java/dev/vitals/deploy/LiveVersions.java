@@ -35,17 +35,41 @@ class LiveVersions {
      * (running off the traffic path until the window ends).
      */
     List<ContainerInfo> live(Environment env, Service service) {
-        List<ContainerInfo> managed = managed(env, service);
+        return live(env, service, managed(env, service), () -> runtime.containers(env.engine(), Map.of(Labels.MANAGED,
+                "true", Labels.SERVICE, service.name(), Labels.ENVIRONMENT, env.name(), Labels.ROLE,
+                Labels.MAINTENANCE_PAGE)));
+    }
+
+    /**
+     * {@link #live(Environment, Service)} from containers at hand: {@code managed} as {@link #managed} gives
+     * them, {@code pages} any containers among which the service's maintenance pages are (asked for only when
+     * nothing serves and the service has a page).
+     */
+    static List<ContainerInfo> live(Environment env, Service service, List<ContainerInfo> managed,
+                                    java.util.function.Supplier<List<ContainerInfo>> pages) {
         List<ContainerInfo> serving = managed.stream().filter(c -> c.servesAs(env.network(), service.name())).toList();
         if (!serving.isEmpty() || service.maintenancePage().isEmpty()) {
             return serving;
         }
         java.util.Set<String> displaced = new java.util.HashSet<>();
-        runtime.containers(env.engine(), Map.of(Labels.MANAGED, "true", Labels.SERVICE, service.name(),
-                        Labels.ENVIRONMENT, env.name(), Labels.ROLE, Labels.MAINTENANCE_PAGE)).stream()
+        pages.get().stream()
+                .filter(p -> Labels.MAINTENANCE_PAGE.equals(p.labels().get(Labels.ROLE))
+                        && service.name().equals(p.labels().get(Labels.SERVICE))
+                        && env.name().equals(p.labels().get(Labels.ENVIRONMENT)))
                 .filter(p -> p.servesAs(env.network(), service.name()))
                 .forEach(p -> displaced.addAll(PageSwitch.displacedIds(p)));
         return managed.stream().filter(c -> c.running() && displaced.contains(c.id())).toList();
+    }
+
+    /** {@link #managed(Environment, Service)} from containers at hand (any, Vitals' or not). */
+    static List<ContainerInfo> managed(List<ContainerInfo> containers, Environment env, Service service) {
+        return containers.stream()
+                .filter(c -> "true".equals(c.labels().get(Labels.MANAGED))
+                        && service.name().equals(c.labels().get(Labels.SERVICE))
+                        && env.name().equals(c.labels().get(Labels.ENVIRONMENT)))
+                .filter(c -> !c.labels().containsKey(Labels.ROLE))
+                .sorted(NEWEST_FIRST)
+                .toList();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.vitals.deploy;
 import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.Catalog.Environment;
 import dev.vitals.catalog.Catalog.Service;
+import dev.vitals.catalog.DurationText;
 import dev.vitals.chat.Caller;
 import dev.vitals.chat.Command;
 import dev.vitals.chat.CommandHandler;
@@ -11,22 +12,25 @@ import dev.vitals.chat.Reply;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import dev.vitals.leadership.Leadership;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
-/** {@code /status [env]}: each service's live version, health and since when, read from the engine. */
+/**
+ * {@code /status [env]}: each service's live version, health and since when, from the engine's state as
+ * {@link EngineState} keeps it (no engine is asked while answering); an engine that does not answer, or whose
+ * state is older than twice the refresh period, is said so, with its last known state.
+ */
 @Component
 class StatusCommand implements CommandHandler<Command.Status> {
     private final Catalog catalog;
-    private final ContainerRuntime runtime;
-    private final LiveVersions live;
+    private final EngineState state;
     private final Clock clock;
     private final Leadership leadership;
 
-    StatusCommand(Catalog catalog, ContainerRuntime runtime, LiveVersions live, Clock clock, Leadership leadership) {
+    StatusCommand(Catalog catalog, EngineState state, Clock clock, Leadership leadership) {
         this.catalog = catalog;
-        this.runtime = runtime;
-        this.live = live;
+        this.state = state;
         this.clock = clock;
         this.leadership = leadership;
     }
@@ -57,18 +61,33 @@ class StatusCommand implements CommandHandler<Command.Status> {
     }
 
     private String environmentStatus(Environment env) {
+        EngineState.View view = state.view(env);
+        Instant now = clock.instant();
         StringBuilder out = new StringBuilder("**").append(env.name()).append("**");
-        try {
-            String version = runtime.ping(env.engine());
-            out.append(" (Docker ").append(version).append(", network ").append(env.network()).append(")\n");
-        } catch (EngineUnavailableException e) {
-            return out.append(": engine unreachable. ").append(e.getMessage())
-                    .append(" Nothing can be deployed here until it answers.\n").toString();
+        if (view.unreachable()) {
+            out.append(": engine unreachable");
+            if (view.neverSeen()) {
+                return out.append(". ").append(view.failure()).append(" Nothing can be deployed here until it answers.\n")
+                        .toString();
+            }
+            out.append(" since ").append(Ago.since(view.failingSince(), now)).append(". ").append(view.failure())
+                    .append(" Nothing can be deployed here until it answers. Last known state (Docker ")
+                    .append(view.version()).append(", network ").append(env.network()).append("), from ")
+                    .append(Ago.since(view.seenAt(), now)).append(":\n");
+        } else if (view.neverSeen()) {
+            return out.append(": the engine has not answered yet; Vitals asks it every ")
+                    .append(DurationText.format(view.refresh())).append(".\n").toString();
+        } else {
+            out.append(" (Docker ").append(view.version()).append(", network ").append(env.network()).append(")");
+            if (view.stale()) {
+                out.append(": the engine has not answered since ").append(Ago.since(view.seenAt(), now))
+                        .append("; what follows is the state of then");
+            }
+            out.append('\n');
         }
-        List<ContainerInfo> attached = live.attached(env);
         for (Service service : catalog.services().values()) {
-            out.append("• ").append(service.name()).append(": ").append(describe(env, service)).append('\n');
-            for (ContainerInfo holder : LiveVersions.unmanagedAliasHolders(attached, env, service)) {
+            out.append("• ").append(service.name()).append(": ").append(describe(view, service)).append('\n');
+            for (ContainerInfo holder : LiveVersions.unmanagedAliasHolders(view.attached(), env, service)) {
                 out.append("  ⚠️ an unmanaged container ").append(holder.name()).append(" also answers as ")
                         .append(service.name()).append(" on ").append(env.network()).append(": ")
                         .append(LiveVersions.removalAdvice(env, holder)).append('\n');
@@ -77,8 +96,9 @@ class StatusCommand implements CommandHandler<Command.Status> {
         return out.toString();
     }
 
-    private String describe(Environment env, Service service) {
-        List<ContainerInfo> serving = live.live(env, service);
+    private String describe(EngineState.View view, Service service) {
+        List<ContainerInfo> serving = LiveVersions.live(view.env(), service,
+                LiveVersions.managed(view.managed(), view.env(), service), view::managed);
         if (serving.isEmpty()) {
             return "nothing live yet";
         }

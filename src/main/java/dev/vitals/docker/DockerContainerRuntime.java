@@ -362,6 +362,75 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
         return result;
     }
 
+    /** What {@link #survey} inspected last, per engine and container id, with the listing it was inspected at. */
+    private final Map<EngineEndpoint, Map<String, Surveyed>> surveyed = new ConcurrentHashMap<>();
+
+    private record Surveyed(String listing, ContainerInfo info) {
+    }
+
+    @Override
+    public List<ContainerInfo> survey(EngineEndpoint engine, java.util.function.Predicate<Map<String, String>> labelled,
+                                      java.util.Set<String> networks, java.util.Set<String> changed) {
+        List<Container> listed = engineCall(engine, "list containers",
+                () -> client(engine).listContainersCmd().withShowAll(true).exec());
+        Map<String, Surveyed> before = surveyed.getOrDefault(engine, Map.of());
+        Map<String, Surveyed> now = new java.util.HashMap<>();
+        var result = new ArrayList<ContainerInfo>();
+        for (var container : listed) {
+            Map<String, String> labels = container.getLabels() == null ? Map.of() : container.getLabels();
+            Map<String, ContainerNetwork> attached = container.getNetworkSettings() == null
+                    || container.getNetworkSettings().getNetworks() == null
+                    ? Map.of() : container.getNetworkSettings().getNetworks();
+            if (container.getId() == null
+                    || (!labelled.test(labels) && attached.keySet().stream().noneMatch(networks::contains))) {
+                continue;
+            }
+            String listing = listing(container, attached);
+            Surveyed last = before.get(container.getId());
+            ContainerInfo info;
+            if (last != null && last.listing().equals(listing) && !changed.contains(container.getId())) {
+                info = last.info();
+            } else {
+                try {
+                    Optional<ContainerInfo> inspected = inspect(engine, container.getId());
+                    if (inspected.isEmpty()) {
+                        continue; // removed since the listing
+                    }
+                    info = inspected.get();
+                } catch (IllegalStateException e) {
+                    log.debug("Survey of {}: {}", engine.host(), e.getMessage());
+                    if (last == null) {
+                        continue;
+                    }
+                    info = last.info();
+                    listing = ""; // inspect again next time
+                }
+            }
+            now.put(container.getId(), new Surveyed(listing, info));
+            result.add(info);
+        }
+        surveyed.put(engine, now);
+        return result;
+    }
+
+    private static final java.util.regex.Pattern HEALTH_IN_STATUS =
+            java.util.regex.Pattern.compile("\\((healthy|unhealthy|health: starting)\\)");
+
+    /**
+     * What the listing shows of a container that an inspection would show differently: its state, health,
+     * name and network endpoints (an endpoint is made anew at each start and each connect, so a restart or
+     * a change of aliases shows as another endpoint id).
+     */
+    private static String listing(Container container, Map<String, ContainerNetwork> attached) {
+        var health = container.getStatus() == null ? null : HEALTH_IN_STATUS.matcher(container.getStatus());
+        var out = new StringBuilder(String.valueOf(container.getState())).append('|')
+                .append(health != null && health.find() ? health.group(1) : "").append('|')
+                .append(container.getNames() == null ? "" : String.join(",", container.getNames()));
+        new java.util.TreeMap<>(attached).forEach((network, endpoint) -> out.append('|').append(network).append('=')
+                .append(endpoint == null ? "" : endpoint.getEndpointId()));
+        return out.toString();
+    }
+
     @Override
     public List<ContainerInfo> attachedTo(EngineEndpoint engine, String network,
                                           java.util.function.Predicate<Map<String, String>> worthALook) {
@@ -815,6 +884,120 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
             throw unavailable(engine, callback.failure);
         }
         return callback;
+    }
+
+    /** The container actions that change what a survey shows; exec_* (every health check run) is left out. */
+    static final String[] CONTAINER_CHANGES = {"create", "start", "restart", "die", "kill", "oom", "stop", "destroy",
+            "rename", "pause", "unpause", "update", "health_status", "connect", "disconnect"};
+
+    @Override
+    public EventStream watchChanges(EngineEndpoint engine, Consumer<EngineChange> listener) {
+        ping(engine); // fail now, clearly, rather than in the stream's thread
+        var callback = new ChangeCallback(engine, listener);
+        call(engine, () -> clients(engine).streams().eventsCmd()
+                .withEventTypeFilter("container", "network")
+                .withEventFilter(CONTAINER_CHANGES)
+                .exec(callback));
+        try {
+            if (!callback.awaitStarted(CONNECTION_TIMEOUT.toMillis() + 2_000, TimeUnit.MILLISECONDS)) {
+                callback.close();
+                throw new EngineUnavailableException("Docker engine at " + engine.host()
+                        + " did not open its event stream in time. Is dockerd running?", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            callback.close();
+            throw new EngineUnavailableException("Interrupted while opening the event stream of " + engine.host(), e);
+        }
+        if (callback.failure != null) {
+            callback.close();
+            throw unavailable(engine, callback.failure);
+        }
+        return callback;
+    }
+
+    /** A container or network event as the change it tells of; null for events about no container. */
+    static EngineChange changeOf(Event event) {
+        var actor = event.getActor();
+        Map<String, String> attributes = actor == null || actor.getAttributes() == null ? Map.of()
+                : actor.getAttributes();
+        var action = event.getAction() != null ? event.getAction() : event.getStatus();
+        var at = event.getTimeNano() != null
+                ? Instant.ofEpochSecond(0, event.getTimeNano())
+                : event.getTime() != null ? Instant.ofEpochSecond(event.getTime()) : Instant.now();
+        var type = event.getType() == null ? "" : event.getType().getValue();
+        if ("network".equals(type)) {
+            String container = attributes.get("container");
+            return container == null ? null : new EngineChange(container, attributes.get("name"), Map.of(), action, at);
+        }
+        String id = event.getId() != null ? event.getId() : actor == null ? null : actor.getId();
+        if (id == null) {
+            return null;
+        }
+        // a container event's attributes are its labels, plus its name, image and (for die) exit code
+        var labels = new java.util.HashMap<>(attributes);
+        labels.keySet().removeAll(List.of("name", "image", "exitCode", "signal", "execDuration"));
+        return new EngineChange(id, null, labels, action, at);
+    }
+
+    private static final class ChangeCallback extends ResultCallback.Adapter<Event> implements EventStream {
+        private final EngineEndpoint engine;
+        private final Consumer<EngineChange> listener;
+        private volatile boolean closing;
+        private volatile boolean ended;
+        private volatile Throwable failure;
+
+        ChangeCallback(EngineEndpoint engine, Consumer<EngineChange> listener) {
+            this.engine = engine;
+            this.listener = listener;
+        }
+
+        @Override
+        public boolean broken() {
+            return ended;
+        }
+
+        @Override
+        public void onNext(Event event) {
+            try {
+                var change = changeOf(event);
+                if (change != null) {
+                    listener.accept(change);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Change listener failed on {}: {}", event, e.toString(), e);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (!closing) {
+                ended = true;
+                log.warn("Docker engine at {} ended its event stream", engine.host());
+            }
+            super.onComplete();
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            if (closing) {
+                return;
+            }
+            failure = throwable;
+            ended = true;
+            log.warn("Event stream of Docker engine at {} broke: {}", engine.host(), describe(rootCause(throwable)));
+            close();
+        }
+
+        @Override
+        public void close() {
+            closing = true;
+            try {
+                super.close();
+            } catch (IOException | RuntimeException e) {
+                log.debug("Closing event stream of {}: {}", engine.host(), e.toString());
+            }
+        }
     }
 
     static Optional<Health> healthOf(String action) {

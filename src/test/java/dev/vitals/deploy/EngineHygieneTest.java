@@ -1,12 +1,14 @@
 package dev.vitals.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vitals.DeployDriver;
 import dev.vitals.DeployDriver.DeploymentView;
 import dev.vitals.DockerCli;
 import dev.vitals.TestCatalog;
 import dev.vitals.VitalsIntegrationTest;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,12 +53,15 @@ class EngineHygieneTest extends VitalsIntegrationTest {
                 "backend", "vitals-demo/backend:v1.3");
         try {
             // when someone asks for the status, then the stray container is named with what to do about it
-            String status = console.ask("alice", "deploys", "/status " + env);
-            assertThat(status).contains("• backend: v1.4, healthy, 1 container")
-                    .contains("⚠️ an unmanaged container " + stray + " also answers as backend on " + network
-                            + ": remove it (`docker rm -f " + stray + "`) or take it off the network"
-                            + " (`docker network disconnect " + network + " " + stray + "`)");
-            assertThat(status).doesNotContain("unmanaged container " + stray + " also answers as frontend");
+            // (as soon as the engine's events have told Vitals of the container)
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String status = console.ask("alice", "deploys", "/status " + env);
+                assertThat(status).contains("• backend: v1.4, healthy, 1 container")
+                        .contains("⚠️ an unmanaged container " + stray + " also answers as backend on " + network
+                                + ": remove it (`docker rm -f " + stray + "`) or take it off the network"
+                                + " (`docker network disconnect " + network + " " + stray + "`)");
+                assertThat(status).doesNotContain("unmanaged container " + stray + " also answers as frontend");
+            });
 
             // when a deploy is requested, then preflight refuses it with the fix and nothing new is started
             DeploymentView refused = driver.awaitEnd(driver.request("alice", "/deploy backend v1.5 " + env));
@@ -78,7 +83,8 @@ class EngineHygieneTest extends VitalsIntegrationTest {
 
             // when it is taken off the network as advised, then status is clean and deploys go through again
             DockerCli.run("docker", "network", "disconnect", network, stray);
-            assertThat(console.ask("alice", "deploys", "/status " + env)).doesNotContain("unmanaged");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(console.ask("alice", "deploys", "/status " + env)).doesNotContain("unmanaged"));
             assertThat(driver.deployed("alice", "backend", "v1.5", env).step("preflight").status())
                     .isEqualTo("SUCCEEDED");
         } finally {
