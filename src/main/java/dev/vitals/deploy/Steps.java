@@ -181,7 +181,12 @@ class Steps {
         return new PipelineStep() {
             public String name() { return PREFLIGHT; }
 
-            public Duration timeout(Run run) { return Duration.ofSeconds(30); }
+            /**
+             * Checks that each take one engine call, plus the environment's network when it does not exist yet:
+             * the engine creates networks one at a time (about a second each with a pinned subnet), so twenty
+             * first deploys into twenty new environments queue there for longer than the checks take.
+             */
+            public Duration timeout(Run run) { return Duration.ofMinutes(2); }
 
             public StepOutcome execute(Run run) {
                 Deployment d = run.deployment;
@@ -256,7 +261,12 @@ class Steps {
         return new PipelineStep() {
             public String name() { return PREFLIGHT; }
 
-            public Duration timeout(Run run) { return Duration.ofSeconds(30); }
+            /**
+             * Checks that each take one engine call, plus the environment's network when it does not exist yet:
+             * the engine creates networks one at a time (about a second each with a pinned subnet), so twenty
+             * first deploys into twenty new environments queue there for longer than the checks take.
+             */
+            public Duration timeout(Run run) { return Duration.ofMinutes(2); }
 
             public StepOutcome execute(Run run) {
                 return refuseUnmanagedAliasHolders(run).orElseGet(() -> new StepOutcome.Succeeded(
