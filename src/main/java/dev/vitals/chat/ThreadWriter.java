@@ -29,6 +29,8 @@ public class ThreadWriter implements AutoCloseable {
     private final ChatPlatform chat;
     private final Clock clock;
     private final Duration interval;
+    /** Guards the queues below; held only while they change, never while chat is called. */
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private final Map<ThreadRef, Pending> threads = new LinkedHashMap<>();
     private final Map<String, PendingEdit> cards = new LinkedHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -69,8 +71,11 @@ public class ThreadWriter implements AutoCloseable {
 
     /** Queues a line for the thread; it is posted within one interval. */
     public void append(ThreadRef thread, String line) {
-        synchronized (this) {
+        lock.lock();
+        try {
             threads.computeIfAbsent(thread, t -> new Pending()).lines.add(line);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -79,10 +84,13 @@ public class ThreadWriter implements AutoCloseable {
      * sent and does not hold back the next one by an interval.
      */
     public void posted(MessageRef card, Message content) {
-        synchronized (this) {
+        lock.lock();
+        try {
             PendingEdit e = cards.computeIfAbsent(card.id(), k -> new PendingEdit());
             e.ref = card;
             e.shown = content;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -91,10 +99,13 @@ public class ThreadWriter implements AutoCloseable {
      * all when it is what the card already shows.
      */
     public void editCard(MessageRef card, Message content) {
-        synchronized (this) {
+        lock.lock();
+        try {
             PendingEdit e = cards.computeIfAbsent(card.id(), k -> new PendingEdit());
             e.ref = card;
             e.latest = content;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -106,7 +117,8 @@ public class ThreadWriter implements AutoCloseable {
     void flushDue() {
         Instant now = clock.instant();
         List<Runnable> sends = new ArrayList<>();
-        synchronized (this) {
+        lock.lock();
+        try {
             threads.forEach((thread, p) -> {
                 if (!p.lines.isEmpty() && !now.isBefore(p.lastPost.plus(interval))) {
                     List<String> messages = split(p.lines);
@@ -127,6 +139,8 @@ public class ThreadWriter implements AutoCloseable {
                     sends.add(() -> edit(e, ref, m, now));
                 }
             });
+        } finally {
+            lock.unlock();
         }
         sends.forEach(Runnable::run);
     }
@@ -155,7 +169,8 @@ public class ThreadWriter implements AutoCloseable {
     }
 
     private void requeue(Pending p, List<String> unsent, Instant now, RuntimeException ex) {
-        synchronized (this) {
+        lock.lock();
+        try {
             if (p.failingSince == null) {
                 p.failingSince = now;
             }
@@ -166,12 +181,15 @@ public class ThreadWriter implements AutoCloseable {
                 return;
             }
             p.lines.addAll(0, unsent);
+        } finally {
+            lock.unlock();
         }
         log.warn("Could not post to chat, will try again: {}", ex.getMessage());
     }
 
     private void requeue(PendingEdit e, Message content, Instant now, RuntimeException ex) {
-        synchronized (this) {
+        lock.lock();
+        try {
             e.shown = null;
             if (e.failingSince == null) {
                 e.failingSince = now;
@@ -184,6 +202,8 @@ public class ThreadWriter implements AutoCloseable {
             if (e.latest == null) {
                 e.latest = content;
             }
+        } finally {
+            lock.unlock();
         }
         log.warn("Could not edit a card in chat, will try again: {}", ex.getMessage());
     }
@@ -212,9 +232,12 @@ public class ThreadWriter implements AutoCloseable {
     public void close() {
         ticker.shutdown();
         // What is still queued at shutdown is sent at once, so no line is lost.
-        synchronized (this) {
+        lock.lock();
+        try {
             threads.values().forEach(p -> p.lastPost = Instant.EPOCH);
             cards.values().forEach(e -> e.lastEdit = Instant.EPOCH);
+        } finally {
+            lock.unlock();
         }
         flushDue();
     }

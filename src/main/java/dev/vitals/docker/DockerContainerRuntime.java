@@ -76,7 +76,23 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     record Clients(DockerClient calls, DockerClient streams) {
     }
 
+    /** For an event the engine sent without a time (older engines): when it was heard. */
+    private final java.time.Clock clock;
+
+    /** Outside Spring (tests, tools): the system clock. */
     public DockerContainerRuntime() {
+        this(java.time.Clock.systemUTC());
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public DockerContainerRuntime(java.time.Clock clock) {
+        this.clock = clock;
+    }
+
+    /** When the engine says an event happened, else (no time in it) when it was heard. */
+    static Instant timeOf(Event event, java.time.Clock clock) {
+        return event.getTimeNano() != null ? Instant.ofEpochSecond(0, event.getTimeNano())
+                : event.getTime() != null ? Instant.ofEpochSecond(event.getTime()) : clock.instant();
     }
 
     // ---------------------------------------------------------------- clients and error mapping
@@ -862,7 +878,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     @Override
     public HealthStream watchHealth(EngineEndpoint engine, Map<String, String> labels, Consumer<HealthEvent> listener) {
         ping(engine); // fail now, clearly, rather than in the stream's thread
-        var callback = new HealthCallback(engine, listener);
+        var callback = new HealthCallback(engine, listener, clock);
         call(engine, () -> clients(engine).streams().eventsCmd()
                 .withEventTypeFilter("container")
                 .withEventFilter("health_status")
@@ -893,7 +909,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     @Override
     public EventStream watchChanges(EngineEndpoint engine, Consumer<EngineChange> listener) {
         ping(engine); // fail now, clearly, rather than in the stream's thread
-        var callback = new ChangeCallback(engine, listener);
+        var callback = new ChangeCallback(engine, listener, clock);
         call(engine, () -> clients(engine).streams().eventsCmd()
                 .withEventTypeFilter("container", "network")
                 .withEventFilter(CONTAINER_CHANGES)
@@ -917,14 +933,12 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     }
 
     /** A container or network event as the change it tells of; null for events about no container. */
-    static EngineChange changeOf(Event event) {
+    static EngineChange changeOf(Event event, java.time.Clock clock) {
         var actor = event.getActor();
         Map<String, String> attributes = actor == null || actor.getAttributes() == null ? Map.of()
                 : actor.getAttributes();
         var action = event.getAction() != null ? event.getAction() : event.getStatus();
-        var at = event.getTimeNano() != null
-                ? Instant.ofEpochSecond(0, event.getTimeNano())
-                : event.getTime() != null ? Instant.ofEpochSecond(event.getTime()) : Instant.now();
+        var at = timeOf(event, clock);
         var type = event.getType() == null ? "" : event.getType().getValue();
         if ("network".equals(type)) {
             String container = attributes.get("container");
@@ -943,13 +957,15 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     private static final class ChangeCallback extends ResultCallback.Adapter<Event> implements EventStream {
         private final EngineEndpoint engine;
         private final Consumer<EngineChange> listener;
+        private final java.time.Clock clock;
         private volatile boolean closing;
         private volatile boolean ended;
         private volatile Throwable failure;
 
-        ChangeCallback(EngineEndpoint engine, Consumer<EngineChange> listener) {
+        ChangeCallback(EngineEndpoint engine, Consumer<EngineChange> listener, java.time.Clock clock) {
             this.engine = engine;
             this.listener = listener;
+            this.clock = clock;
         }
 
         @Override
@@ -960,7 +976,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
         @Override
         public void onNext(Event event) {
             try {
-                var change = changeOf(event);
+                var change = changeOf(event, clock);
                 if (change != null) {
                     listener.accept(change);
                 }
@@ -1016,6 +1032,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     private static final class HealthCallback extends ResultCallback.Adapter<Event> implements HealthStream {
         private final EngineEndpoint engine;
         private final Consumer<HealthEvent> listener;
+        private final java.time.Clock clock;
         private volatile boolean closing;
         private volatile boolean ended;
         private volatile Throwable failure;
@@ -1034,9 +1051,10 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
             super.onComplete();
         }
 
-        HealthCallback(EngineEndpoint engine, Consumer<HealthEvent> listener) {
+        HealthCallback(EngineEndpoint engine, Consumer<HealthEvent> listener, java.time.Clock clock) {
             this.engine = engine;
             this.listener = listener;
+            this.clock = clock;
         }
 
         @Override
@@ -1045,9 +1063,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
             if (health.isEmpty() || event.getId() == null) {
                 return;
             }
-            var at = event.getTimeNano() != null
-                    ? Instant.ofEpochSecond(0, event.getTimeNano())
-                    : event.getTime() != null ? Instant.ofEpochSecond(event.getTime()) : Instant.now();
+            var at = timeOf(event, clock);
             try {
                 listener.accept(new HealthEvent(event.getId(), health.get(), at));
             } catch (RuntimeException e) {
