@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
 import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
@@ -25,19 +26,22 @@ import net.dv8tion.jda.api.utils.messages.MessageCreateData;
 import net.dv8tion.jda.api.utils.messages.MessageEditData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Primary;
 import org.springframework.stereotype.Component;
 
 /**
- * The chat platform on Discord. Calls block until Discord answered (JDA's rate limiter queues them
- * by the limits Discord's headers announce; nothing here retries on top). Message refs carry the
- * catalog channel name, as everywhere in Vitals; threads are addressed by their id.
+ * The chat platform on Discord. Calls block until Discord answered. Messages and edits are paced per
+ * channel by {@link ChannelPacer} within Discord's 5 per 5 s, in the order asked for; beyond that JDA's
+ * rate limiter queues requests by the limits Discord's headers announce, and nothing here retries on
+ * top. Message refs carry the catalog channel name, as everywhere in Vitals; threads are addressed by
+ * their id.
  */
 @Component
 @Primary
 @Conditional(DiscordConfigured.class)
-class DiscordChatPlatform implements ChatPlatform {
+class DiscordChatPlatform implements ChatPlatform, DisposableBean {
     /** How long an interaction's token is used for private answers: Discord's 15 minutes, with a margin. */
     static final Duration HOOK_LIFETIME = Duration.ofMinutes(14);
 
@@ -50,6 +54,10 @@ class DiscordChatPlatform implements ChatPlatform {
     /** Discord limits edits of messages older than an hour; a few minutes' margin. */
     static final Duration EDITABLE_FOR = Duration.ofMinutes(55);
     private final ExecutorService editors = Executors.newVirtualThreadPerTaskExecutor();
+    /** Discord's limit on messages and edits together, per channel (a thread is a channel of its own). */
+    static final int CHANNEL_LIMIT = 5;
+    static final Duration CHANNEL_WINDOW = Duration.ofSeconds(5);
+    private final ChannelPacer pacer;
     private static final Logger log = LoggerFactory.getLogger(DiscordChatPlatform.class);
     private final Clock clock;
 
@@ -60,6 +68,7 @@ class DiscordChatPlatform implements ChatPlatform {
         this.clock = clock;
         this.gateway = gateway;
         this.store = store;
+        this.pacer = new ChannelPacer(clock, CHANNEL_LIMIT, CHANNEL_WINDOW);
     }
 
     @Override
@@ -82,10 +91,13 @@ class DiscordChatPlatform implements ChatPlatform {
         String channel = message.thread() != null ? message.thread() : message.channel();
         ChannelEdits edits = pendingEdits.computeIfAbsent(channel, c -> new ChannelEdits());
         boolean start;
-        synchronized (edits) {
+        edits.lock.lock();
+        try {
             edits.pending.put(message.id(), new PendingEdit(message, replacement));
             start = !edits.running;
             edits.running = true;
+        } finally {
+            edits.lock.unlock();
         }
         if (start) {
             editors.submit(() -> sendEdits(edits));
@@ -93,6 +105,7 @@ class DiscordChatPlatform implements ChatPlatform {
     }
 
     private static final class ChannelEdits {
+        final ReentrantLock lock = new ReentrantLock();
         /** message id → its latest replacement, oldest request first. */
         final LinkedHashMap<String, PendingEdit> pending = new LinkedHashMap<>();
         boolean running;
@@ -104,7 +117,8 @@ class DiscordChatPlatform implements ChatPlatform {
     private void sendEdits(ChannelEdits edits) {
         while (true) {
             PendingEdit next;
-            synchronized (edits) {
+            edits.lock.lock();
+            try {
                 next = edits.pending.values().stream().filter(e -> !DiscordMessages.open(e.message())).findFirst()
                         .orElse(edits.pending.isEmpty() ? null : edits.pending.values().iterator().next());
                 if (next == null) {
@@ -112,6 +126,8 @@ class DiscordChatPlatform implements ChatPlatform {
                     return;
                 }
                 edits.pending.remove(next.ref().id());
+            } finally {
+                edits.lock.unlock();
             }
             try {
                 sendEdit(next.ref(), next.message());
@@ -134,7 +150,8 @@ class DiscordChatPlatform implements ChatPlatform {
             send(fresh, message);
             return;
         }
-        target.editMessageById(ref.id(), DiscordMessages.edit(message)).complete();
+        MessageEditData edit = DiscordMessages.edit(message);
+        pacer.send(target.getId(), () -> target.editMessageById(ref.id(), edit).complete());
     }
 
     @Override
@@ -172,7 +189,7 @@ class DiscordChatPlatform implements ChatPlatform {
         var dm = member.getUser().openPrivateChannel().complete();
         String id = null;
         for (MessageCreateData part : DiscordMessages.create(message)) {
-            String sent = dm.sendMessage(part).complete().getId();
+            String sent = pacer.send(dm.getId(), () -> dm.sendMessage(part).complete().getId());
             id = id == null ? sent : id;
         }
         return new MessageRef(id, where.channel(), where.thread());
@@ -229,12 +246,17 @@ class DiscordChatPlatform implements ChatPlatform {
         return user + "\n" + origin.channel() + "\n" + origin.thread();
     }
 
-    private static String send(GuildMessageChannel target, Message message) {
+    private String send(GuildMessageChannel target, Message message) {
         String first = null;
         for (MessageCreateData part : DiscordMessages.create(message)) {
-            String id = target.sendMessage(part).complete().getId();
+            String id = pacer.send(target.getId(), () -> target.sendMessage(part).complete().getId());
             first = first == null ? id : first;
         }
         return first;
+    }
+
+    @Override
+    public void destroy() {
+        pacer.close();
     }
 }

@@ -373,6 +373,44 @@ class DiscordEndToEndTest {
     }
 
     @Test
+    @Order(9)
+    void postsAndEditsBeyondFivePerFiveSecondsInOneChannelGoOutInTheOrderAskedWithoutA429() {
+        awaitConnected();
+        String channelId = discord.channelId("random");
+        int limitedBefore = discord.tooManyRequests.get();
+
+        // when five posts fill the channel's window, each is then edited (the first edit JDA makes in this
+        // channel, so it cannot know yet that edits share the posts' bucket), and a sixth post and its edit
+        // follow: twelve messages and edits in one channel, where Discord allows 5 per 5 s
+        List<MessageRef> posted = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            posted.add(chat.post("random", Message.text("pace " + i)));
+        }
+        posted.forEach(ref -> chat.edit(ref, Message.text(discord.message(ref.id()).content() + " edited")));
+        posted.add(chat.post("random", Message.text("pace 6")));
+        chat.edit(posted.getLast(), Message.text("pace 6 edited"));
+
+        // then every message and edit arrives, in the order asked, and Discord never answered 429
+        await().atMost(Duration.ofSeconds(60)).until(() -> discord.messagesIn("random").size() == 6
+                && discord.messagesIn("random").stream().allMatch(m -> m.content().endsWith(" edited")));
+        assertThat(discord.messagesIn("random")).extracting(FakeDiscord.Msg::content).containsExactly(
+                "pace 1 edited", "pace 2 edited", "pace 3 edited", "pace 4 edited", "pace 5 edited", "pace 6 edited");
+        Pattern content = Pattern.compile("\"content\":\"([^\"]*)\"");
+        List<String> sent = discord.requests.stream().filter(r -> r.path().startsWith("channels/" + channelId + "/messages"))
+                .map(r -> {
+                    Matcher c = content.matcher(r.body());
+                    return r.status() + " " + r.method() + " " + (c.find() ? c.group(1) : "");
+                }).toList();
+        assertThat(sent).hasSize(12).allMatch(r -> r.startsWith("200 "), "answered without a 429")
+                .containsSubsequence("200 POST pace 1", "200 POST pace 2", "200 POST pace 3", "200 POST pace 4",
+                        "200 POST pace 5", "200 PATCH pace 1 edited", "200 PATCH pace 2 edited", "200 PATCH pace 3 edited",
+                        "200 PATCH pace 4 edited", "200 PATCH pace 5 edited")
+                .containsSubsequence("200 POST pace 6", "200 PATCH pace 6 edited");
+        assertThat(discord.tooManyRequests.get()).isEqualTo(limitedBefore);
+        assertThat(discord.violations).noneMatch(v -> v.contains(channelId));
+    }
+
+    @Test
     @Order(10)
     void twentyConcurrentDeploymentsCauseNoRateLimitAndEveryFinalStatusReachesItsCard() {
         List<String> envs = IntStream.range(0, 20).mapToObj(i -> TestCatalog.stagingEnvironment()).toList();
