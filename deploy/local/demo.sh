@@ -22,8 +22,7 @@ export VITALS_CATALOG="${VITALS_CATALOG:-$root/deploy/demo/vitals.yml}"
 mkdir -p "${VITALS_HOME:-$HOME/.vitals}"
 
 # shellcheck disable=SC2046 # the options are words
-start=$(start_cache "$jar")
-java ${start:--jar "$jar"} &
+java $(demo_java_options "$jar") &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' INT TERM EXIT
 until curl -fsS "http://127.0.0.1:$port/actuator/health" >/dev/null 2>&1; do

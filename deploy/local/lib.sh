@@ -81,11 +81,15 @@ ensure_docker() {
 }
 
 # A start-up cache for the jar, made once per build: the jar extracted (so its classes can be archived),
-# then one training start that stops as soon as the application context is up. On JDK 25 and later an
+# then one training start (see below). On JDK 25 and later an
 # AOT cache (classes loaded and linked ahead of time), on older JDKs an application class-data archive.
+# The training runs with the JIT options given as the second argument, as the starts will.
 # Prints the java options that use it; prints nothing (and Vitals starts as before) if it cannot be made.
+# With the local console as chat (no DISCORD_TOKEN) both runs also use the context Spring prepared ahead of
+# time in the build (-Dspring.aot.enabled=true); that context is the console's, so not with Discord.
 start_cache() {
-  local jar="$1" app="target/vitals-app" major cache flag
+  local jar="$1" jit="${2:-}" app="target/vitals-app" major cache flag aot="-Dspring.aot.enabled=true"
+  [ -n "${DISCORD_TOKEN:-}" ] && aot=""
   major=$(java_major "$JAVA_HOME/bin/java"); major="${major%%.*}"
   if [ "$major" -ge 25 ] 2>/dev/null; then cache="$app/vitals.aot"; else cache="$app/vitals.jsa"; fi
   if [ ! -f "$cache" ] || [ "$jar" -nt "$cache" ]; then
@@ -93,15 +97,36 @@ start_cache() {
     rm -rf "$app"
     java -Djarmode=tools -jar "$jar" extract --destination "$app" >/dev/null 2>&1 || { log "No start-up cache: the jar could not be extracted" >&2; return 0; }
     if [ "$major" -ge 25 ] 2>/dev/null; then flag="-XX:AOTCacheOutput=$cache"; else flag="-XX:ArchiveClassesAtExit=$cache"; fi
-    # The training start uses a home of its own, so the demo's database is not touched.
-    local home; home=$(mktemp -d)
-    if ! VITALS_HOME="$home" VITALS_PORT=0 java "$flag" -Dspring.context.exit=onRefresh -jar "$app/vitals.jar" \
-        >"$app/training.log" 2>&1 || [ ! -f "$cache" ]; then
+    # The training start uses a home of its own, so the demo's database is not touched. It starts fully,
+    # answers one health check (the classes of a request are cached too), then stops: the cache is written
+    # as the JVM exits.
+    local home port pid i; home=$(mktemp -d)
+    VITALS_HOME="$home" VITALS_PORT=0 DISCORD_TOKEN= VITALS_CATALOG="${VITALS_CATALOG:-deploy/demo/vitals.yml}" java "$flag" $aot $jit -jar "$app/vitals.jar" >"$app/training.log" 2>&1 &
+    pid=$!
+    for i in $(seq 1 600); do
+      port=$(sed -n 's/.*Tomcat started on port \([0-9]*\).*/\1/p' "$app/training.log" | head -1)
+      [ -n "$port" ] && curl -fsS "http://127.0.0.1:$port/actuator/health" >/dev/null 2>&1 && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    if [ -z "$port" ] || [ ! -f "$cache" ]; then
       log "No start-up cache (see $app/training.log); Vitals starts without one" >&2
       rm -rf "$home" "$cache"
       return 0
     fi
     rm -rf "$home"
   fi
-  if [ "$major" -ge 25 ] 2>/dev/null; then echo "-XX:AOTCache=$cache -Xlog:aot*=off -jar $app/vitals.jar"; else echo "-XX:SharedArchiveFile=$cache -jar $app/vitals.jar"; fi
+  if [ "$major" -ge 25 ] 2>/dev/null; then echo "$aot -XX:AOTCache=$cache -Xlog:aot*=off -jar $app/vitals.jar"; else echo "$aot -XX:SharedArchiveFile=$cache -jar $app/vitals.jar"; fi
 }
+
+# The java options demo.sh starts the jar with: its start-up cache and the ahead-of-time context
+# (start_cache), and only the JIT's first tier (C1): on 2 cores the optimizing compiler's threads take
+# the CPU start-up needs, and Vitals mostly waits on the engine. Always complete options (with -jar).
+demo_java_options() {
+  local jar="$1" jit="-XX:TieredStopAtLevel=1" cache
+  cache=$(start_cache "$jar" "$jit")
+  echo "$jit ${cache:--jar $jar}"
+}
+

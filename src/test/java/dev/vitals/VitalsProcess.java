@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +26,9 @@ public final class VitalsProcess implements AutoCloseable {
     private final boolean ownsPostgres;
     private final int port;
     private final Map<String, String> settings;
+    /** The java options and what to run; by default the test class path with the application class. */
+    private List<String> launch = List.of("-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+            "dev.vitals.VitalsApplication");
     private Process process;
     private int starts;
 
@@ -57,6 +61,22 @@ public final class VitalsProcess implements AutoCloseable {
         this.ownsPostgres = false;
         this.port = freePort();
         this.settings = first.settings;
+    }
+
+    /**
+     * Vitals started from the packaged jar exactly as {@code deploy/local/demo.sh} starts it (the options
+     * {@link PackagedJar#demoOptions()} prints), on its own embedded database.
+     */
+    public static VitalsProcess packaged(String name, String catalogYaml, Map<String, String> settings)
+            throws IOException, InterruptedException {
+        VitalsProcess p = new VitalsProcess(name, catalogYaml, settings, true);
+        p.launch = PackagedJar.demoOptions();
+        return p;
+    }
+
+    /** The java command line (after {@code java}) this process starts with. */
+    public List<String> launch() {
+        return launch;
     }
 
     /**
@@ -165,8 +185,9 @@ public final class VitalsProcess implements AutoCloseable {
 
     private ProcessBuilder builder(Path log) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "dev.vitals.VitalsApplication").redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new java.util.ArrayList<>(List.of(java));
+        command.addAll(launch);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.put("VITALS_PORT", Integer.toString(port));
         env.put("VITALS_CATALOG", catalog.toString());
@@ -181,9 +202,16 @@ public final class VitalsProcess implements AutoCloseable {
 
     /** Starts Vitals expecting it to refuse to start; returns its output once it has exited. */
     public String startExpectingRefusal() throws IOException, InterruptedException {
+        return startExpectingRefusal(Map.of());
+    }
+
+    /** Starts Vitals with these settings added for this start only, expecting it to refuse; returns its output. */
+    public String startExpectingRefusal(Map<String, String> extraSettings) throws IOException, InterruptedException {
         starts++;
         Path log = dir.resolve("vitals-" + starts + ".log");
-        Process p = builder(log).start();
+        ProcessBuilder pb = builder(log);
+        pb.environment().putAll(extraSettings);
+        Process p = pb.start();
         process = p;
         if (!p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
             fail("Vitals was expected to refuse to start but still runs; see " + log);

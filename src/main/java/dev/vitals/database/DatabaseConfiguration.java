@@ -5,15 +5,12 @@ import dev.vitals.secrets.Secrets;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
@@ -26,16 +23,17 @@ import org.springframework.context.annotation.Primary;
 @EnableConfigurationProperties(DatabaseProperties.class)
 class DatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
-    private static final Duration LEFTOVER_SHUTDOWN = Duration.ofSeconds(30);
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
     /** Pipelines, commands and up to 16 event listeners (each in a transaction of its own) at once; 10 ran dry with 30 deployments. */
     private static final int MAXIMUM_POOL_SIZE = 32;
 
-    // An invalid catalog must stop Vitals before it starts a database or touches anything else.
+    // An invalid catalog must stop Vitals before it uses a database or touches anything else (an embedded
+    // database started meanwhile is stopped with the failed context).
     @Bean(destroyMethod = "close")
     @DependsOn("catalog")
     @Primary
-    DataSource dataSource(DataSourceProperties connection, DatabaseProperties properties) {
+    DataSource dataSource(DataSourceProperties connection, DatabaseProperties properties,
+                          ObjectProvider<EmbeddedDatabaseStart> early) {
         String url = orEmpty(connection.getUrl());
         HikariConfig config = new HikariConfig();
         config.setPoolName("vitals");
@@ -49,20 +47,12 @@ class DatabaseConfiguration {
             config.setPassword(orEmpty(connection.getPassword()));
             return new HikariDataSource(config);
         }
-        Path dataDir = properties.dataDir();
-        Path data = dataDir.resolve("pgdata");
-        EmbeddedPostgres postgres = startEmbedded(dataDir, data, properties.embeddedDatabase().port(),
-                properties.embeddedDatabase().fresh());
-        Optional<PostmasterWatchdog> watchdog = PostmasterWatchdog.start(data);
-        try {
-            EmbeddedRoles.ensure(postgres.getPostgresDatabase());
-        } catch (RuntimeException e) {
-            watchdog.ifPresent(PostmasterWatchdog::close);
-            close(postgres);
-            throw e;
-        }
+        // Started by EmbeddedDatabaseStart while the context was built (or now, in a context without it).
+        EmbeddedDatabaseStart start = early.getIfAvailable();
+        EmbeddedDatabaseStart.Started started = start != null ? start.take() : EmbeddedDatabaseStart.start(properties);
+        EmbeddedPostgres postgres = started.postgres();
         config.setDataSource(postgres.getDatabase(EmbeddedRoles.APP, "postgres"));
-        return new EmbeddedBackedDataSource(new HikariDataSource(config), postgres, watchdog);
+        return new EmbeddedBackedDataSource(new HikariDataSource(config), postgres, started.watchdog());
     }
 
     /**
@@ -89,35 +79,7 @@ class DatabaseConfiguration {
         };
     }
 
-    private static EmbeddedPostgres startEmbedded(Path dataDir, Path data, int port, boolean fresh) {
-        try {
-            Path work = dataDir.resolve("pgwork");
-            Files.createDirectories(work);
-            log.info("Embedded PostgreSQL: found {}", LeftoverPostmaster.settle(data, LEFTOVER_SHUTDOWN));
-            log.info("Starting embedded PostgreSQL with data in {}", data);
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setDataDirectory(data)
-                    .setCleanDataDirectory(fresh)
-                    .setOverrideWorkingDirectory(work.toFile());
-            if (port > 0) {
-                builder.setPort(port);
-            }
-            return builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Embedded PostgreSQL could not start in " + dataDir
-                    + " (set VITALS_DATABASE_URL to use a PostgreSQL server instead)", e);
-        }
-    }
-
     private static String orEmpty(String value) {
         return value == null ? "" : value;
-    }
-
-    private static void close(EmbeddedPostgres postgres) {
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            log.warn("Could not stop the embedded PostgreSQL: {}", e.toString());
-        }
     }
 }

@@ -40,9 +40,11 @@ import org.springframework.stereotype.Component;
  * no more than that, a broken event stream is opened again at that pace, and an engine that stops answering
  * is known as such within it.
  *
- * <p>An answer waits (at most {@link #CATCH_UP_WAIT}) for a listing that covers the changes heard before it
- * was asked, and at start for the first look at the engine (at most {@link #FIRST_LOOK_WAIT}); it never asks
- * the engine itself. Decisions that change anything (pipeline steps, the reconciler) ask the engine directly.
+ * <p>An answer never asks the engine itself, and does not wait for changes others make (those show within
+ * the debounce and one listing). It waits (at most {@link #CATCH_UP_WAIT}) only for a listing that covers the
+ * changes Vitals itself finished before it was asked ({@link #madeChanges}: a deployment that ended shows in
+ * the next answer), and at start for the first look at the engine (at most {@link #FIRST_LOOK_WAIT}).
+ * Decisions that change anything (pipeline steps, the reconciler) ask the engine directly.
  */
 @Component
 @EnableConfigurationProperties(EngineStateProperties.class)
@@ -106,6 +108,14 @@ class EngineState implements SmartLifecycle {
         return new View(env, s.version(), managed, attached, s.seenAt(), s.failure(), s.failingSince(), stale, refresh);
     }
 
+    /** Vitals finished changing this environment (a run ended): the next answers wait for a listing after it. */
+    void madeChanges(Environment env) {
+        Engine engine = engines.get(env.engine());
+        if (engine != null) {
+            engine.made();
+        }
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Override
@@ -135,7 +145,7 @@ class EngineState implements SmartLifecycle {
 
     // ---------------------------------------------------------------- one engine
 
-    /** A listing of an engine, or the lack of one: {@code caughtUp} counts the changes heard that it covers. */
+    /** A listing of an engine, or the lack of one: {@code caughtUp} counts the changes Vitals made that it covers. */
     record Snapshot(String version, List<ContainerInfo> containers, Instant seenAt, String failure,
                     Instant failingSince, long caughtUp) {
         static final Snapshot NONE = new Snapshot(null, List.of(), null, null, null, 0);
@@ -152,7 +162,8 @@ class EngineState implements SmartLifecycle {
         private final Condition listed = state.newCondition();
         private final Set<String> changedIds = new HashSet<>();
         private boolean queued;
-        private long heard;
+        /** Changes Vitals finished making on this engine ({@link #madeChanges}). */
+        private long made;
         private volatile Snapshot snapshot = Snapshot.NONE;
         private volatile Set<String> known = Set.of();
         /** The open event stream; only touched by a reconcile, which holds {@link #listing}. */
@@ -165,7 +176,7 @@ class EngineState implements SmartLifecycle {
             this.environments = envs.stream().map(Environment::name).collect(Collectors.toUnmodifiableSet());
         }
 
-        /** The latest listing, after waiting briefly for a first one and for one covering the changes heard so far. */
+        /** The latest listing, after waiting briefly for a first one and for one covering the changes Vitals made. */
         Snapshot awaitCurrent() {
             long now = System.nanoTime();
             long firstBy = now + FIRST_LOOK_WAIT.toNanos();
@@ -179,7 +190,7 @@ class EngineState implements SmartLifecycle {
                     }
                     listed.awaitNanos(left);
                 }
-                long target = heard;
+                long target = made;
                 while (snapshot.caughtUp() < target && running) {
                     long left = caughtUpBy - System.nanoTime();
                     if (left <= 0) {
@@ -207,7 +218,6 @@ class EngineState implements SmartLifecycle {
             boolean schedule;
             state.lock();
             try {
-                heard++;
                 changedIds.add(change.containerId());
                 schedule = !queued;
                 queued = true;
@@ -215,12 +225,34 @@ class EngineState implements SmartLifecycle {
                 state.unlock();
             }
             if (schedule) {
-                try {
-                    timer.schedule(() -> Thread.ofVirtual().name("engine-state-refresh").start(this::refreshAfterChanges),
-                            DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    log.debug("Engine state stopped; change on {} not followed", endpoint.host());
-                }
+                scheduleRefresh();
+            }
+        }
+
+        void made() {
+            if (!running) {
+                return;
+            }
+            boolean schedule;
+            state.lock();
+            try {
+                made++;
+                schedule = !queued;
+                queued = true;
+            } finally {
+                state.unlock();
+            }
+            if (schedule) {
+                scheduleRefresh();
+            }
+        }
+
+        private void scheduleRefresh() {
+            try {
+                timer.schedule(() -> Thread.ofVirtual().name("engine-state-refresh").start(this::refreshAfterChanges),
+                        DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("Engine state stopped; change on {} not followed", endpoint.host());
             }
         }
 
@@ -281,7 +313,7 @@ class EngineState implements SmartLifecycle {
                 queued = false;
                 ids = Set.copyOf(changedIds);
                 changedIds.clear();
-                upTo = heard;
+                upTo = made;
             } finally {
                 state.unlock();
             }

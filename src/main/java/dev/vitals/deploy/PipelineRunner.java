@@ -48,6 +48,7 @@ class PipelineRunner implements AutoCloseable {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Leadership leadership;
+    private final EngineState engineState;
     private final ExecutorService pipelines = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("vitals-pipeline-", 0).factory());
     private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
@@ -65,7 +66,8 @@ class PipelineRunner implements AutoCloseable {
 
     PipelineRunner(DeploymentStore store, DeploymentLifecycle lifecycle, ContainerRuntime runtime,
                    TrafficSwitch traffic, ApplicationEventPublisher events, Clock clock, RunJournal journal,
-                   FaultInjection faults, Leadership leadership) {
+                   FaultInjection faults, Leadership leadership, EngineState engineState) {
+        this.engineState = engineState;
         this.journal = journal;
         this.faults = faults;
         this.leadership = leadership;
@@ -104,6 +106,7 @@ class PipelineRunner implements AutoCloseable {
         }
         try {
             if (ending != null) {
+                engineState.madeChanges(run.env); // before the end is recorded: who sees it sees the engine after it
                 finishDurably(d, ending.status(), ending.detail());
             }
         } finally {
