@@ -10,9 +10,16 @@ import dev.vitals.chat.ThreadWriter;
 import dev.vitals.chat.UserText;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * A deployment in chat: its card in the environment's deploys channel (edited in place as it moves)
@@ -42,16 +49,67 @@ class DeploymentChat {
         this.sections = sections;
     }
 
+    /**
+     * Cards posted whose records are not committed yet, by card message id and by deployment id: people see
+     * a card (and may react ✅ or press Approve) the moment it is posted, before the transaction that stores
+     * it commits. A lookup that finds nothing waits for that commit ({@link #awaitStored}) rather than
+     * ignoring them.
+     */
+    private final Map<String, CountDownLatch> opening = new ConcurrentHashMap<>();
+    private static final Duration OPENING_WAIT = Duration.ofSeconds(10);
+
     /** Posts the card and opens the thread; returns the deployment with their references. */
     Deployment open(Deployment d) {
         String channel = catalog.environments().get(d.environment()).channels().deploys();
         Message content = card(d);
-        MessageRef card = chat.post(channel, content);
+        CountDownLatch stored = new CountDownLatch(1);
+        opening.put(d.id(), stored);
+        MessageRef card;
+        try {
+            card = chat.post(channel, content);
+        } catch (RuntimeException e) {
+            opening.remove(d.id(), stored);
+            stored.countDown();
+            throw e;
+        }
+        opening.put(card.id(), stored);
+        Runnable done = () -> {
+            opening.remove(d.id(), stored);
+            opening.remove(card.id(), stored);
+            stored.countDown();
+        };
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    done.run();
+                }
+            });
+        } else {
+            done.run(); // nothing to wait for: stored below, at once
+        }
         writer.posted(card, content);
         ThreadRef thread = chat.openThread(card, threadName(d));
         Deployment withChat = d.withChat(channel, card.id(), thread.id());
         store.updateChat(withChat);
         return withChat;
+    }
+
+    /**
+     * Waits (briefly) until the card or deployment with this id, posted by a transaction still under way, is
+     * committed or rolled back; true if one was. Returns at once for anything else.
+     */
+    boolean awaitStored(String id) {
+        CountDownLatch stored = opening.get(id);
+        if (stored == null) {
+            return false;
+        }
+        try {
+            return stored.await(OPENING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     void say(Deployment d, String line) {

@@ -54,12 +54,16 @@ public class Deployments {
         this.clock = clock;
     }
 
+    /** The deployment; one whose card is being posted right now is waited for until its request commits. */
     public Optional<Deployment> find(String id) {
-        return store.find(id);
+        Optional<Deployment> d = store.find(id);
+        return d.isEmpty() && chat.awaitStored(id) ? store.find(id) : d;
     }
 
+    /** The deployment whose card this is; a card just posted is waited for until its request commits. */
     public Optional<Deployment> findByCard(String messageId) {
-        return store.findByCard(messageId);
+        Optional<Deployment> d = store.findByCard(messageId);
+        return d.isEmpty() && chat.awaitStored(messageId) ? store.findByCard(messageId) : d;
     }
 
     public List<Deployment> search(String service, String environment, String status, int limit) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scale: Vitals as a separate JVM with a catalog of 200 services in 2 environments (no sign-off), a few
+ * Scale: Vitals as a separate JVM, the packaged jar started as {@code demo.sh} starts it ({@link
+ * VitalsProcess#packaged}), with a catalog of 200 services in 2 environments (no sign-off), a few
  * of them deployed; {@code /status} (both environments, every service) and {@code /status <env>} from
  * the command to the reply the client reads (see {@link ConsoleWatch}), taking turns.
  */
@@ -25,7 +26,7 @@ class ScaleBench {
 
     @Test
     void statusWithTwoHundredServices() throws Exception {
-        int n = Bench.n("scale", 100, 20);
+        int n = Bench.n("scale", 500, 20);
         int deployed = Bench.size("scale.deployed", 6, 2);
         Bench.Report report = new Bench.Report("scale", "scale: 200 services × 2 environments");
         String a = TestCatalog.RUN + "-scale-a";
@@ -48,7 +49,7 @@ class ScaleBench {
         double rss;
         double concurrentSeconds;
         double rssUnderDeploys;
-        try (VitalsProcess vitals = VitalsProcess.withEmbeddedDatabase("bench-scale-" + System.nanoTime(), y.toString(),
+        try (VitalsProcess vitals = VitalsProcess.packaged("bench-scale-" + System.nanoTime(), y.toString(),
                 Map.of())) {
             vitals.start();
             try (ConsoleWatch watch = new ConsoleWatch(vitals.port())) {

@@ -47,6 +47,40 @@ class DeploymentTransactionsTest extends VitalsIntegrationTest {
     Clock clock;
     @Autowired
     DeploymentChat deploymentChat;
+    @Autowired
+    dev.vitals.chat.ChatInbound inbound;
+
+    @Test
+    void aSignOffGivenTheMomentTheCardAppearsCountsOnceTheRequestHasCommitted() throws Exception {
+        // given a production request (one approver other than the requester) whose card is posted, and people
+        // see it, while the transaction that stores it has not committed yet
+        String env = TestCatalog.productionEnvironment();
+        java.util.concurrent.atomic.AtomicReference<Thread> reacting = new java.util.concurrent.atomic.AtomicReference<>();
+        Deployment requested = tx.execute(s -> {
+            Deployment d = deployments.request(new Deployments.Request("backend", "v1.4", env, Risk.MEDIUM, null,
+                    null, "alice"));
+            assertThat(d.status()).isEqualTo(DeploymentStatus.PENDING_APPROVAL);
+            dev.vitals.chat.MessageRef card = new dev.vitals.chat.MessageRef(d.cardMessage(), d.cardChannel(), null);
+
+            // when bob reacts ✅ on the card right then
+            Thread t = Thread.ofPlatform().name("bob-reacts").start(() -> inbound.reaction(
+                    new dev.vitals.chat.Caller("bob", Set.of("deployer", "approver", "devops-lead", "maintainer")),
+                    card, "✅", true));
+            reacting.set(t);
+            // then his reaction waits for the request to be committed, rather than finding no card and being lost
+            await().atMost(Duration.ofSeconds(10)).until(() -> t.getState() == Thread.State.TIMED_WAITING || !t.isAlive());
+            assertThat(t.isAlive()).as("the ✅ waits for the card's request to commit").isTrue();
+            return d;
+        });
+        reacting.get().join(Duration.ofSeconds(30));
+        assertThat(reacting.get().isAlive()).isFalse();
+
+        // and once it has, the sign-off counts: the deployment no longer waits for one
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(store.find(requested.id()).orElseThrow().status()).isNotEqualTo(DeploymentStatus.PENDING_APPROVAL));
+        // (the deployment it started runs to its end, so nothing of it is left running after the test)
+        await().atMost(Duration.ofMinutes(2)).until(() -> store.find(requested.id()).orElseThrow().status().terminal());
+    }
 
     @Test
     void ofTwoDeploymentsRacingForOneLockExactlyOneRunsAndTheLoserNeverDeletesTheWinnersLock() throws Exception {
