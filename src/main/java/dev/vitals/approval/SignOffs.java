@@ -41,6 +41,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 @Transactional
 class SignOffs {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SignOffs.class);
     enum Via {
         REACTION, BUTTON, COMMAND;
 
@@ -123,6 +124,7 @@ class SignOffs {
         }
         SignOffStatus.State after = status.of(d);
         Optional<String> role = after.count().roleOf(caller.name());
+        log.debug("{} approved {} ({}) as {}", caller.name(), d.id(), d.status(), role.orElse("no slot"));
         events.publishEvent(new ApprovalGranted(d.id(), caller.name(), role.orElse(null), d.imageDigest(),
                 via.word(), now));
         String line = "✅ " + caller.name() + " approved " + d.id() + role.map(r -> " as " + r)
@@ -371,6 +373,7 @@ class SignOffs {
     }
 
     private Result ignored(Deployment d, Caller caller, String action, String why) {
+        log.info("{}'s {} of {} changes nothing: {}", caller.name(), action, d.id(), why);
         events.publishEvent(new SignOffIgnored(d.id(), caller.name(), action, why, clock.instant()));
         return new Result(Result.Kind.IGNORED, why);
     }

@@ -78,21 +78,27 @@ class DeploymentChat {
             opening.remove(card.id(), stored);
             stored.countDown();
         };
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+        // Released when the request's transaction ends; without one, once the card is stored below.
+        boolean inTransaction = TransactionSynchronizationManager.isSynchronizationActive();
+        if (inTransaction) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCompletion(int status) {
                     done.run();
                 }
             });
-        } else {
-            done.run(); // nothing to wait for: stored below, at once
         }
-        writer.posted(card, content);
-        ThreadRef thread = chat.openThread(card, threadName(d));
-        Deployment withChat = d.withChat(channel, card.id(), thread.id());
-        store.updateChat(withChat);
-        return withChat;
+        try {
+            writer.posted(card, content);
+            ThreadRef thread = chat.openThread(card, threadName(d));
+            Deployment withChat = d.withChat(channel, card.id(), thread.id());
+            store.updateChat(withChat);
+            return withChat;
+        } finally {
+            if (!inTransaction) {
+                done.run();
+            }
+        }
     }
 
     /**
