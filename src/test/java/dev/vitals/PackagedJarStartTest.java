@@ -18,8 +18,7 @@ class PackagedJarStartTest {
     void theDemoStartCarriesADeploymentThroughStopsCleanlyAndRefusesDiscordOnTheConsolesContext() throws Exception {
         String staging = TestCatalog.RUN + "-pkstaging";
         String production = TestCatalog.RUN + "-pkproduction";
-        String demo = Files.readString(Path.of("deploy", "demo", "vitals.yml"))
-                .replaceAll("\\bstaging\\b", staging).replaceAll("\\bproduction\\b", production);
+        String demo = TestCatalog.demo(staging, production);
         try (VitalsProcess vitals = VitalsProcess.packaged("packaged-start", demo, Map.of())) {
             vitals.start();
             assertThat(Files.readString(vitals.log())).contains("Starting AOT-processed VitalsApplication");

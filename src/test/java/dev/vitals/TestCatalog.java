@@ -40,6 +40,12 @@ public final class TestCatalog {
     private TestCatalog() {
     }
 
+    /** The demo catalog ({@code deploy/demo/vitals.yml}) with its two environments renamed to these. */
+    public static String demo(String staging, String production) throws java.io.IOException {
+        return java.nio.file.Files.readString(java.nio.file.Path.of("deploy", "demo", "vitals.yml"))
+                .replaceAll("\\bstaging\\b", staging).replaceAll("\\bproduction\\b", production);
+    }
+
     /** An environment no other test uses, with no approval needed (like the demo's staging). */
     public static String stagingEnvironment() {
         int n = nextStaging.incrementAndGet();

@@ -8,9 +8,9 @@ import dev.vitals.chat.MessageRef;
 import dev.vitals.chat.ThreadRef;
 import dev.vitals.chat.ThreadWriter;
 import dev.vitals.chat.UserText;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -62,16 +62,9 @@ class DeploymentChat {
     Deployment open(Deployment d) {
         String channel = catalog.environments().get(d.environment()).channels().deploys();
         Message content = card(d);
+        MessageRef card = chat.post(channel, content);
         CountDownLatch stored = new CountDownLatch(1);
         opening.put(d.id(), stored);
-        MessageRef card;
-        try {
-            card = chat.post(channel, content);
-        } catch (RuntimeException e) {
-            opening.remove(d.id(), stored);
-            stored.countDown();
-            throw e;
-        }
         opening.put(card.id(), stored);
         Runnable done = () -> {
             opening.remove(d.id(), stored);

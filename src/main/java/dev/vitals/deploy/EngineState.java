@@ -215,39 +215,33 @@ class EngineState implements SmartLifecycle {
             if (!concerns || !running) {
                 return;
             }
+            listAgainSoon(() -> changedIds.add(change.containerId()));
+        }
+
+        /** Vitals finished a run on this engine: answers wait for the listing this queues. */
+        void made() {
+            if (running) {
+                listAgainSoon(() -> made++);
+            }
+        }
+
+        /**
+         * Notes a change (under the state lock) and queues a listing {@link #DEBOUNCE} later, unless one is
+         * queued already (changes noted meanwhile join it).
+         */
+        private void listAgainSoon(Runnable note) {
             boolean schedule;
             state.lock();
             try {
-                changedIds.add(change.containerId());
+                note.run();
                 schedule = !queued;
                 queued = true;
             } finally {
                 state.unlock();
             }
-            if (schedule) {
-                scheduleRefresh();
-            }
-        }
-
-        void made() {
-            if (!running) {
+            if (!schedule) {
                 return;
             }
-            boolean schedule;
-            state.lock();
-            try {
-                made++;
-                schedule = !queued;
-                queued = true;
-            } finally {
-                state.unlock();
-            }
-            if (schedule) {
-                scheduleRefresh();
-            }
-        }
-
-        private void scheduleRefresh() {
             try {
                 timer.schedule(() -> Thread.ofVirtual().name("engine-state-refresh").start(this::refreshAfterChanges),
                         DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);

@@ -41,8 +41,7 @@ class StartupFootprintBench {
         Bench.Report report = new Bench.Report("startup-footprint", "start-up and memory");
         String staging = TestCatalog.RUN + "-bstaging";
         String production = TestCatalog.RUN + "-bproduction";
-        String demo = Files.readString(Path.of("deploy", "demo", "vitals.yml"))
-                .replaceAll("\\bstaging\\b", staging).replaceAll("\\bproduction\\b", production);
+        String demo = TestCatalog.demo(staging, production);
         List<Double> ready = new ArrayList<>();
         List<String> launch = List.of();
         List<Double> inJvm = new ArrayList<>();
