@@ -108,6 +108,12 @@ class DeploymentLifecycle {
                 took, ended));
     }
 
+    /** A step with nothing to do: started and ended at one moment, recorded with its event in one transaction. */
+    void stepSkipped(Deployment d, String step, String detail, java.time.Instant at) {
+        int seq = store.startStep(d.id(), step, at);
+        stepFinished(d, seq, step, StepRecord.StepStatus.SKIPPED, detail, Duration.ZERO, at);
+    }
+
     /** Runs {@code work} once the current transaction committed (at once when there is none). */
     static void afterCommit(Runnable work) {
         if (TransactionSynchronizationManager.isSynchronizationActive()) {

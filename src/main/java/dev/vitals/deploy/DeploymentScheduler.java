@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -37,10 +38,12 @@ class DeploymentScheduler {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Leadership leadership;
+    private final EngineState engineState;
 
     DeploymentScheduler(Catalog catalog, DeploymentStore store, Deployments deployments, DeploymentLifecycle lifecycle,
                         PipelineRunner runner, LiveVersions live, ContainerRuntime runtime, TransactionTemplate tx,
-                        Clock clock, Leadership leadership) {
+                        Clock clock, Leadership leadership, EngineState engineState) {
+        this.engineState = engineState;
         this.tx = tx;
         this.leadership = leadership;
         this.catalog = catalog;
@@ -63,6 +66,24 @@ class DeploymentScheduler {
         startDue(DeploymentStatus.SCHEDULED, now);
         startDue(DeploymentStatus.APPROVED, now);
         retireStandbys(now);
+    }
+
+    /**
+     * The services of the environment that may have a hot standby to stop: in the latest listing of the
+     * engine state, a container of theirs runs off the traffic path. Only those are looked at (the database
+     * and then the engine itself decide), so a tick costs nothing per service of a large catalog. Before the
+     * first listing there are none: a standby waits a tick or two longer, past a period of minutes.
+     */
+    private List<Service> standbyCandidates(Environment env) {
+        Set<String> names = new HashSet<>();
+        for (ContainerInfo c : engineState.lastListed(env).orElse(List.of())) {
+            String service = c.labels().get(Labels.SERVICE);
+            if (service != null && c.running() && !c.labels().containsKey(Labels.ROLE)
+                    && !c.servesAs(env.network(), service)) {
+                names.add(service);
+            }
+        }
+        return names.stream().sorted().map(catalog.services()::get).filter(java.util.Objects::nonNull).toList();
     }
 
     /**
@@ -120,7 +141,7 @@ class DeploymentScheduler {
 
     private void retireStandbys(Instant now) {
         for (Environment env : catalog.environments().values()) {
-            for (Service service : catalog.services().values()) {
+            for (Service service : standbyCandidates(env)) {
                 try {
                     if (store.lockHolder(service.name(), env.name()).isPresent()) {
                         continue;

@@ -56,6 +56,16 @@ class DeploymentStore {
         return jdbc.sql("SELECT * FROM deployment WHERE id = ?").param(id).query(DeploymentStore::row).optional();
     }
 
+    /** The deployments with these ids that exist, by id: one query however many. */
+    java.util.Map<String, Deployment> findAll(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        return jdbc.sql("SELECT * FROM deployment WHERE id IN (:ids)").param("ids", java.util.List.copyOf(ids))
+                .query(DeploymentStore::row).list().stream()
+                .collect(java.util.stream.Collectors.toMap(Deployment::id, d -> d));
+    }
+
     Optional<Deployment> findByCard(String messageId) {
         return jdbc.sql("SELECT * FROM deployment WHERE card_message = ?").param(messageId)
                 .query(DeploymentStore::row).optional();

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -99,13 +100,28 @@ class EngineState implements SmartLifecycle {
                     clock.instant(), true, refresh);
         }
         Snapshot s = engine.awaitCurrent();
-        List<ContainerInfo> managed = s.containers().stream()
-                .filter(c -> "true".equals(c.labels().get(Labels.MANAGED))
-                        && env.name().equals(c.labels().get(Labels.ENVIRONMENT)))
-                .toList();
+        List<ContainerInfo> managed = managedIn(s, env);
         List<ContainerInfo> attached = s.containers().stream().filter(c -> c.aliases().containsKey(env.network())).toList();
         boolean stale = s.seenAt() == null || Duration.between(s.seenAt(), clock.instant()).compareTo(refresh.multipliedBy(2)) > 0;
         return new View(env, s.version(), managed, attached, s.seenAt(), s.failure(), s.failingSince(), stale, refresh);
+    }
+
+    /**
+     * The containers Vitals made for the environment in the latest listing, without waiting for one: for
+     * periodic work that only looks for candidates here and asks the engine itself before acting. Empty
+     * (not an empty list) before the first listing, or when the environment's engine is not watched.
+     */
+    Optional<List<ContainerInfo>> lastListed(Environment env) {
+        Engine engine = engines.get(env.engine());
+        Snapshot s = engine == null ? Snapshot.NONE : engine.snapshot;
+        return s.seenAt() == null ? Optional.empty() : Optional.of(managedIn(s, env));
+    }
+
+    private static List<ContainerInfo> managedIn(Snapshot s, Environment env) {
+        return s.containers().stream()
+                .filter(c -> "true".equals(c.labels().get(Labels.MANAGED))
+                        && env.name().equals(c.labels().get(Labels.ENVIRONMENT)))
+                .toList();
     }
 
     /** Vitals finished changing this environment (a run ended): the next answers wait for a listing after it. */

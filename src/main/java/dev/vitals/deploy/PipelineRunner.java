@@ -149,6 +149,16 @@ class PipelineRunner implements AutoCloseable {
                 undo(run);
                 return new Ending(DeploymentStatus.CANCELLED, "cancelled before " + step.name() + "; " + servingNow(run));
             }
+            Optional<String> skipped = step.skipped(run);
+            if (skipped.isPresent()) {
+                Instant at = clock.instant();
+                durably("record " + step.name() + " as skipped", () -> {
+                    lifecycle.stepSkipped(d, step.name(), skipped.get(), at);
+                    return null;
+                });
+                run.say("⏭ " + step.name() + ": " + skipped.get());
+                continue;
+            }
             int seq = durably("record the start of " + step.name(), () -> store.startStep(d.id(), step.name(),
                     clock.instant()));
             faults.pause(run, step.name(), FaultInjection.Point.BEFORE);

@@ -52,6 +52,7 @@ class Reconciler {
     private final RunJournal journal;
     private final Leadership leadership;
     private final PageSwitch pages;
+    private final EngineState engineState;
     /** Deployments found RUNNING at start that still await reconciliation (the engine may be down). */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     /** Of those, the ones this process gave up on because the engine stopped answering. */
@@ -62,7 +63,9 @@ class Reconciler {
 
     Reconciler(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
-               TrafficSwitch traffic, Clock clock, RunJournal journal, Leadership leadership, PageSwitch pages) {
+               TrafficSwitch traffic, Clock clock, RunJournal journal, Leadership leadership, PageSwitch pages,
+               EngineState engineState) {
+        this.engineState = engineState;
         this.journal = journal;
         this.pages = pages;
         this.catalog = catalog;
@@ -383,36 +386,69 @@ class Reconciler {
                 .forEach(c -> runtime.remove(env.engine(), c.id()));
     }
 
-    /** Containers of runs that ended FAILED, ROLLED_BACK or CANCELLED and still linger (a crash mid-cleanup). */
+    /**
+     * Containers of runs that ended FAILED, ROLLED_BACK or CANCELLED and still linger (a crash mid-cleanup),
+     * and hook containers of runs that ended. Candidates come from the engine state's latest listing and one
+     * query for all their deployments, so a pass asks the engine nothing while there are none; an environment
+     * with one is listed afresh, and only what that listing shows is removed.
+     */
     private void removeLeftovers() {
+        Map<Environment, List<ContainerInfo>> seen = new java.util.LinkedHashMap<>();
         for (Environment env : catalog.environments().values()) {
+            // not listed yet (just started): ask the engine, as a candidate would
+            seen.put(env, settled(engineState.lastListed(env).orElseGet(() -> listed(env))));
+        }
+        Map<String, Deployment> records = store.findAll(seen.values().stream().flatMap(List::stream)
+                .map(c -> c.labels().get(Labels.DEPLOYMENT)).collect(java.util.stream.Collectors.toSet()));
+        seen.forEach((env, candidates) -> {
+            if (candidates.stream().noneMatch(c -> leftover(env, c, records))) {
+                return;
+            }
             try {
-                for (ContainerInfo c : runtime.containers(env.engine(), Map.of(Labels.MANAGED, "true",
-                        Labels.ENVIRONMENT, env.name()))) {
-                    String id = c.labels().get(Labels.DEPLOYMENT);
-                    if (id == null || runner.active(id).isPresent() || pending.contains(id)) {
-                        continue;
-                    }
-                    // Only what this Vitals made: same deployment, environment and service as its records.
-                    Optional<Deployment> d = store.find(id).filter(x -> x.environment().equals(env.name())
-                            && x.service().equals(c.labels().get(Labels.SERVICE)));
-                    if (d.isEmpty()) {
-                        continue;
-                    }
-                    boolean failedRun = d.map(x -> x.status() == DeploymentStatus.FAILED
-                            || x.status() == DeploymentStatus.ROLLED_BACK || x.status() == DeploymentStatus.CANCELLED)
-                            .orElse(false);
-                    boolean hookOfEndedRun = "hook".equals(c.labels().get(Labels.ROLE)) && d.get().status().terminal();
-                    String serviceName = c.labels().get(Labels.SERVICE);
-                    boolean serving = serviceName != null && c.servesAs(env.network(), serviceName);
-                    if ((failedRun && !serving) || hookOfEndedRun) {
-                        log.info("Removing leftover container {} of {}", c.name(), id);
+                for (ContainerInfo c : settled(listed(env))) {
+                    if (leftover(env, c, records)) {
+                        log.info("Removing leftover container {} of {}", c.name(), c.labels().get(Labels.DEPLOYMENT));
                         runtime.remove(env.engine(), c.id());
                     }
                 }
             } catch (EngineUnavailableException e) {
                 log.debug("Cannot look for leftovers in {}: {}", env.name(), e.getMessage());
             }
+        });
+    }
+
+    /** Vitals' containers in the environment, asked of the engine; none when it does not answer. */
+    private List<ContainerInfo> listed(Environment env) {
+        try {
+            return runtime.containers(env.engine(), Map.of(Labels.MANAGED, "true", Labels.ENVIRONMENT, env.name()));
+        } catch (EngineUnavailableException e) {
+            log.debug("Cannot look for leftovers in {}: {}", env.name(), e.getMessage());
+            return List.of();
         }
+    }
+
+    /** Those of a deployment that no pipeline of this process runs and no reconciliation waits for. */
+    private List<ContainerInfo> settled(List<ContainerInfo> containers) {
+        return containers.stream().filter(c -> {
+            String id = c.labels().get(Labels.DEPLOYMENT);
+            return id != null && runner.active(id).isEmpty() && !pending.contains(id);
+        }).toList();
+    }
+
+    /**
+     * Only what this Vitals made (same deployment, environment and service as its records): a container of a
+     * run that failed and does not serve, or a hook container of a run that ended.
+     */
+    private static boolean leftover(Environment env, ContainerInfo c, Map<String, Deployment> records) {
+        Deployment d = records.get(c.labels().get(Labels.DEPLOYMENT));
+        String serviceName = c.labels().get(Labels.SERVICE);
+        if (d == null || !d.environment().equals(env.name()) || !d.service().equals(serviceName)) {
+            return false;
+        }
+        boolean failedRun = d.status() == DeploymentStatus.FAILED || d.status() == DeploymentStatus.ROLLED_BACK
+                || d.status() == DeploymentStatus.CANCELLED;
+        boolean hookOfEndedRun = "hook".equals(c.labels().get(Labels.ROLE)) && d.status().terminal();
+        boolean serving = serviceName != null && c.servesAs(env.network(), serviceName);
+        return (failedRun && !serving) || hookOfEndedRun;
     }
 }

@@ -301,10 +301,15 @@ class Steps {
                 return which.apply(run.service).map(h -> h.timeout().plusSeconds(10)).orElse(Duration.ofSeconds(10));
             }
 
+            public Optional<String> skipped(Run run) {
+                return which.apply(run.service).isPresent() ? Optional.empty()
+                        : Optional.of("no " + name + " configured for " + run.service.name());
+            }
+
             public StepOutcome execute(Run run) {
                 Optional<Hook> configured = which.apply(run.service);
                 if (configured.isEmpty()) {
-                    return new StepOutcome.Skipped("no " + name + " configured for " + run.service.name());
+                    return new StepOutcome.Skipped(skipped(run).orElseThrow());
                 }
                 Hook hook = configured.get();
                 Deployment d = run.deployment;

@@ -30,6 +30,8 @@ final class EngineScript implements AutoCloseable {
     private final DockerClient streams;
     /** How often the health event did not come and an inspect found the container healthy (should stay 0). */
     int missedEvents;
+    /** The phases of the last {@link #startHealthy}: create, start, start → healthy (milliseconds). */
+    final Map<String, Double> phases = new java.util.LinkedHashMap<>();
 
     EngineScript(String dockerHost) {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost)
@@ -70,7 +72,10 @@ final class EngineScript implements AutoCloseable {
         if (!aliases.isEmpty()) {
             create.withAliases(aliases);
         }
+        long t0 = System.nanoTime();
         String id = create.exec().getId();
+        phases.clear();
+        phases.put("create", (System.nanoTime() - t0) / 1e6);
         CountDownLatch healthy = new CountDownLatch(1);
         try (var events = streams.eventsCmd().withContainerFilter(id).exec(new ResultCallback.Adapter<Event>() {
             @Override
@@ -93,7 +98,10 @@ final class EngineScript implements AutoCloseable {
             if (!events.awaitStarted(10, TimeUnit.SECONDS)) {
                 throw new AssertionError("the engine's event stream did not open");
             }
+            long t1 = System.nanoTime();
             calls.startContainerCmd(id).exec();
+            long t2 = System.nanoTime();
+            phases.put("start", (t2 - t1) / 1e6);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             // The event decides; an inspect once a second only guards against an event the stream missed.
             while (!healthy.await(1, TimeUnit.SECONDS)) {
@@ -107,6 +115,7 @@ final class EngineScript implements AutoCloseable {
                     throw new AssertionError(name + " was not healthy within 60 s: " + state.getState());
                 }
             }
+            phases.put("healthy", (System.nanoTime() - t2) / 1e6);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -115,6 +124,7 @@ final class EngineScript implements AutoCloseable {
 
     /** The new container takes the alias; then the old one is re-attached at its address without it. */
     void moveAlias(String network, String alias, String from, String to) {
+        long t0 = System.nanoTime();
         calls.disconnectFromNetworkCmd().withContainerId(to).withNetworkId(network).exec();
         calls.connectToNetworkCmd().withContainerId(to).withNetworkId(network)
                 .withContainerNetwork(new ContainerNetwork().withAliases(List.of(alias))).exec();
@@ -124,6 +134,7 @@ final class EngineScript implements AutoCloseable {
         calls.connectToNetworkCmd().withContainerId(from).withNetworkId(network)
                 .withContainerNetwork(new ContainerNetwork().withAliases(List.<String>of())
                         .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(address))).exec();
+        phases.put("move alias", (System.nanoTime() - t0) / 1e6);
     }
 
     DockerClient client() {

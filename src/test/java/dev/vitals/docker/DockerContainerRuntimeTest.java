@@ -480,6 +480,11 @@ class DockerContainerRuntimeTest {
     }
 
     @Test
+    void pingNamesTheVersionTheEngineReportsForItself() {
+        assertThat(runtime.ping(ENGINE)).isNotBlank().isEqualTo(runtime.client(ENGINE).versionCmd().exec().getVersion());
+    }
+
+    @Test
     void reportsAnApiVersionTheEngineDoesNotSpeak() {
         var tooNew = new EngineEndpoint(ENGINE.host(), Optional.of("1.99"));
         try (var pinned = new DockerContainerRuntime()) {
