@@ -13,7 +13,10 @@ import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import dev.vitals.leadership.Leadership;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -85,9 +88,26 @@ class StatusCommand implements CommandHandler<Command.Status> {
             }
             out.append('\n');
         }
+        // One pass over the listing, not one per service: a catalog of hundreds reads it in O(containers).
+        Map<String, List<ContainerInfo>> byService = new HashMap<>();
+        for (ContainerInfo c : view.managed()) {
+            String service = c.labels().get(Labels.SERVICE);
+            if (service != null) {
+                byService.computeIfAbsent(service, k -> new ArrayList<>()).add(c);
+            }
+        }
+        Map<String, List<ContainerInfo>> answering = new HashMap<>();
+        for (ContainerInfo c : view.attached()) {
+            for (String alias : c.running() ? c.aliases().getOrDefault(env.network(), List.of()) : List.<String>of()) {
+                answering.computeIfAbsent(alias, k -> new ArrayList<>()).add(c);
+            }
+        }
         for (Service service : catalog.services().values()) {
-            out.append("• ").append(service.name()).append(": ").append(describe(view, service)).append('\n');
-            for (ContainerInfo holder : LiveVersions.unmanagedAliasHolders(view.attached(), env, service)) {
+            List<ContainerInfo> ofService = byService.getOrDefault(service.name(), List.of());
+            out.append("• ").append(service.name()).append(": ").append(describe(view, service, ofService))
+                    .append('\n');
+            for (ContainerInfo holder : LiveVersions.unmanagedAliasHolders(
+                    answering.getOrDefault(service.name(), List.of()), env, service)) {
                 out.append("  ⚠️ an unmanaged container ").append(holder.name()).append(" also answers as ")
                         .append(service.name()).append(" on ").append(env.network()).append(": ")
                         .append(LiveVersions.removalAdvice(env, holder)).append('\n');
@@ -96,9 +116,10 @@ class StatusCommand implements CommandHandler<Command.Status> {
         return out.toString();
     }
 
-    private String describe(EngineState.View view, Service service) {
+    /** {@code ofService}: the environment's containers of Vitals labelled with this service, pages included. */
+    private String describe(EngineState.View view, Service service, List<ContainerInfo> ofService) {
         List<ContainerInfo> serving = LiveVersions.live(view.env(), service,
-                LiveVersions.managed(view.managed(), view.env(), service), view::managed);
+                LiveVersions.managed(ofService, view.env(), service), () -> ofService);
         if (serving.isEmpty()) {
             return "nothing live yet";
         }

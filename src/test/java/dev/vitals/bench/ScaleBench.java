@@ -36,8 +36,9 @@ class ScaleBench {
         y.append("  ").append(b).append(": {network: vitals-").append(b).append("}\n");
         y.append("services:\n");
         for (int i = 1; i <= SERVICES; i++) {
-            y.append(String.format("  svc-%03d: {image: vitals-demo/backend, health: {interval: 1s, timeout: 2s,"
-                    + " retries: 2, gate-timeout: 20s}}%n", i));
+            // the test catalog's health check: 20 containers starting at once on 2 cores can take a wget past 2 s
+            y.append(String.format("  svc-%03d: {image: vitals-demo/backend, health: {interval: 1s, timeout: 5s,"
+                    + " retries: 3, gate-timeout: 30s}}%n", i));
         }
         y.append("policies:\n  - {environment: ").append(a).append(", approvals: {}}\n  - {environment: ").append(b)
                 .append(", approvals: {}}\n");
