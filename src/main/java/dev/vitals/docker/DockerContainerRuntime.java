@@ -266,38 +266,20 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     /**
      * The engine's version from its {@code /_ping}, the cheapest call it answers: every answer of the daemon
      * names it in its {@code Server} header ({@code Docker/27.5.1 (linux)}), whereas {@code /version} asks
-     * containerd and runc for theirs (15–35 ms here). Asked at the pinned API version, so an engine that
-     * does not speak it refuses, as with any other call. Empty when the header is missing (a proxy in
-     * between): then {@code /version} answers.
+     * containerd and runc for theirs (15–35 ms here). Asked at the pinned API version. Empty when the engine
+     * does not answer it with 200 or the header is missing (a proxy in between): then {@code /version} answers,
+     * or refuses as docker-java reports it (an API version the engine does not speak, say).
      */
     private Optional<String> versionFromPing(EngineEndpoint engine) {
         String path = engine.apiVersion().filter(v -> !v.isBlank()).map(v -> "/v" + v).orElse("") + "/_ping";
         var request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path).build();
         try (var response = clients(engine).http().execute(request)) {
-            if (response.getStatusCode() != 200) {
-                String body = new String(response.getBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                throw new com.github.dockerjava.api.exception.DockerException(firstLine(extractMessage(body)),
-                        response.getStatusCode());
-            }
-            return Optional.ofNullable(response.getHeader("Server")).map(SERVER::matcher)
-                    .filter(java.util.regex.Matcher::matches).map(m -> m.group(1));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Optional.ofNullable(response.getStatusCode() == 200 ? response.getHeader("Server") : null)
+                    .map(SERVER::matcher).filter(java.util.regex.Matcher::matches).map(m -> m.group(1));
         }
     }
 
     private static final java.util.regex.Pattern SERVER = java.util.regex.Pattern.compile("Docker/(\\S+)(?: .*)?");
-
-    /** The {@code message} of the engine's JSON error body, else the body itself. */
-    private static String extractMessage(String body) {
-        try {
-            return ERRORS.readTree(body).path("message").asString(body);
-        } catch (tools.jackson.core.JacksonException e) {
-            return body;
-        }
-    }
-
-    private static final tools.jackson.databind.ObjectMapper ERRORS = new tools.jackson.databind.ObjectMapper();
 
     @Override
     public Optional<ImageInfo> image(EngineEndpoint engine, String imageRef) {

@@ -1,6 +1,7 @@
 package dev.vitals.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vitals.DeployDriver;
 import dev.vitals.DeployDriver.DeploymentView;
@@ -57,7 +58,7 @@ class DeployOverheadBench extends VitalsIntegrationTest {
                 driver.deployed("alice", "backend", "v1.3", vitalsEnv);
                 String old = scriptSetUp(engine, backend, scriptEnv, i);
                 for (int k = 0; k < 2; k++) {
-                    settle();
+                    settle(engine);
                     if ((k == 0) == vitalsFirst) {
                         Instant asked = Instant.now();
                         DeploymentView d = driver.awaitEnd(driver.request("alice", "/deploy backend v1.4 " + vitalsEnv));
@@ -116,13 +117,13 @@ class DeployOverheadBench extends VitalsIntegrationTest {
     }
 
     /**
-     * Each measured deploy starts on an engine (and a Vitals) left alone for the same time. Without it the
-     * second of a pair started on the tail of the first: the script's last call returns while the engine is
-     * still busy with the move, whereas Vitals is awaited until SUCCEEDED, a second later. Measured that way
-     * whoever went second was 10–20 % slower, start of the container included.
+     * Each measured deploy starts on an engine (and a Vitals) left alone for the same time: nothing but health
+     * checks for {@link #SETTLE}. Without it the second of a pair started on the tail of the first: the script's
+     * last call returns while the engine is still busy with the move, whereas Vitals is awaited until SUCCEEDED,
+     * a second later. Measured that way whoever went second was 10–20 % slower, start of the container included.
      */
-    private static void settle() throws InterruptedException {
-        Thread.sleep(SETTLE.toMillis());
+    private static void settle(EngineScript engine) {
+        await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(60)).until(() -> engine.quietFor(SETTLE));
     }
 
     private static final Duration SETTLE = Duration.ofSeconds(2);

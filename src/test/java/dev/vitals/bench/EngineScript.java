@@ -30,6 +30,10 @@ final class EngineScript implements AutoCloseable {
     private final DockerClient streams;
     /** How often the health event did not come and an inspect found the container healthy (should stay 0). */
     int missedEvents;
+    /** When the engine last changed anything (System.nanoTime): an event that is not a health check's. */
+    private volatile long lastChange = System.nanoTime();
+    private final java.io.Closeable changes;
+
     /** The phases of the last {@link #startHealthy}: create, start, start → healthy (milliseconds). */
     final Map<String, Double> phases = new java.util.LinkedHashMap<>();
 
@@ -40,6 +44,20 @@ final class EngineScript implements AutoCloseable {
                 .dockerHost(config.getDockerHost()).responseTimeout(Duration.ofSeconds(60)).build());
         streams = DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost()).build());
+        changes = streams.eventsCmd().exec(new ResultCallback.Adapter<Event>() {
+            @Override
+            public void onNext(Event e) {
+                String action = e.getAction() == null ? "" : e.getAction();
+                if (!action.startsWith("exec_") && !action.startsWith("health_status")) {
+                    lastChange = System.nanoTime();
+                }
+            }
+        });
+    }
+
+    /** The engine changed nothing but health checks' results for {@code quiet}. */
+    boolean quietFor(Duration quiet) {
+        return System.nanoTime() - lastChange >= quiet.toNanos();
     }
 
     /** Creates, starts and waits for the container to be healthy; returns its id. */
@@ -143,6 +161,7 @@ final class EngineScript implements AutoCloseable {
 
     @Override
     public void close() throws java.io.IOException {
+        changes.close();
         calls.close();
         streams.close();
     }
