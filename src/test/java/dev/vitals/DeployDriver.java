@@ -88,9 +88,14 @@ public final class DeployDriver {
     }
 
     public DeploymentView awaitEnd(String id, Duration atMost) {
+        return awaitEnd(id, atMost, Duration.ofMillis(200));
+    }
+
+    /** As {@link #awaitEnd(String, Duration)}, asking every {@code poll}: a benchmark asks rarely, to add no load. */
+    public DeploymentView awaitEnd(String id, Duration atMost, Duration poll) {
         AtomicReference<DeploymentView> last = new AtomicReference<>();
         try {
-            await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
+            await().atMost(atMost).pollDelay(poll).pollInterval(poll).until(() -> {
                 last.set(get(id));
                 return TERMINAL.contains(last.get().status());
             });

@@ -40,9 +40,10 @@ public abstract class VitalsIntegrationTest {
         registry.add("vitals.data-dir", () -> "${vitals.test.home:"
                 + Path.of("target", "test-" + TestCatalog.RUN, "home").toAbsolutePath() + "}");
         registry.add("vitals.embedded-database.fresh", () -> "true");
-        registry.add("vitals.scheduler-interval", () -> "1s");
-        registry.add("vitals.reconcile-interval", () -> "1s");
-        registry.add("vitals.event-retry-interval", () -> "2s");
+        // Faster than shipped, so tests wait less; a benchmark sets vitals.test.* to measure the shipped ones.
+        registry.add("vitals.scheduler-interval", () -> "${vitals.test.scheduler-interval:1s}");
+        registry.add("vitals.reconcile-interval", () -> "${vitals.test.reconcile-interval:1s}");
+        registry.add("vitals.event-retry-interval", () -> "${vitals.test.event-retry-interval:2s}");
         // At the end of the run every cached context closes; nothing of a test is left to finish by then.
         registry.add("spring.lifecycle.timeout-per-shutdown-phase", () -> "5s");
     }

@@ -36,8 +36,11 @@ class SignOffInputs implements ReactionListener, ButtonListener {
         this.chat = chat;
     }
 
-    /** A new request that waits for sign-off: heard after it committed, delivered again until it succeeded. */
-    @ApplicationModuleListener
+    /**
+     * A new request that waits for sign-off: heard after it committed, delivered again until it succeeded. No
+     * other move is stored for this listener at all (the condition is checked before a delivery is stored).
+     */
+    @ApplicationModuleListener(condition = "#p0.from() == null && #p0.to().name() == 'PENDING_APPROVAL'")
     void on(DeploymentStatusChanged e) {
         if (e.from() != null || e.to() != DeploymentStatus.PENDING_APPROVAL) {
             return;

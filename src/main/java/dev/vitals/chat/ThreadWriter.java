@@ -10,9 +10,11 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,7 +24,7 @@ import org.springframework.stereotype.Component;
  * message that would exceed the platform's 2000 characters is split across several posts.
  */
 @Component
-public class ThreadWriter implements AutoCloseable {
+public class ThreadWriter implements AutoCloseable, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ThreadWriter.class);
     static final int MAX_MESSAGE = 1900;
 
@@ -62,7 +64,8 @@ public class ThreadWriter implements AutoCloseable {
 
     private static final class PendingEdit {
         MessageRef ref;
-        Message latest;
+        /** Draws the card's latest content when its edit is sent; null when no edit waits. */
+        Supplier<Message> latest;
         /** What the card shows now, as far as this writer knows. */
         Message shown;
         Instant lastEdit = Instant.EPOCH;
@@ -99,11 +102,19 @@ public class ThreadWriter implements AutoCloseable {
      * all when it is what the card already shows.
      */
     public void editCard(MessageRef card, Message content) {
+        editCard(card, () -> content);
+    }
+
+    /**
+     * Marks a card as changed; {@code draw} makes its content when the edit is due, at most once per interval
+     * however often the card changed meanwhile, so it should read the latest state (null: nothing to show).
+     */
+    public void editCard(MessageRef card, Supplier<Message> draw) {
         lock.lock();
         try {
             PendingEdit e = cards.computeIfAbsent(card.id(), k -> new PendingEdit());
             e.ref = card;
-            e.latest = content;
+            e.latest = draw;
         } finally {
             lock.unlock();
         }
@@ -128,15 +139,11 @@ public class ThreadWriter implements AutoCloseable {
                 }
             });
             cards.forEach((id, e) -> {
-                if (e.latest != null && e.latest.equals(e.shown)) {
-                    e.latest = null;
-                } else if (e.latest != null && !now.isBefore(e.lastEdit.plus(interval))) {
-                    Message m = e.latest;
+                if (e.latest != null && !now.isBefore(e.lastEdit.plus(interval))) {
+                    Supplier<Message> draw = e.latest;
                     MessageRef ref = e.ref;
                     e.latest = null;
-                    e.lastEdit = now;
-                    e.shown = m;
-                    sends.add(() -> edit(e, ref, m, now));
+                    sends.add(() -> edit(e, ref, draw, now));
                 }
             });
         } finally {
@@ -159,12 +166,24 @@ public class ThreadWriter implements AutoCloseable {
         }
     }
 
-    private void edit(PendingEdit e, MessageRef ref, Message content, Instant now) {
+    /** Draws the card and sends it, unless it is what the card already shows (which holds back nothing). */
+    private void edit(PendingEdit e, MessageRef ref, Supplier<Message> draw, Instant now) {
         try {
+            Message content = draw.get();
+            lock.lock();
+            try {
+                if (content == null || content.equals(e.shown)) {
+                    return;
+                }
+                e.lastEdit = now;
+                e.shown = content;
+            } finally {
+                lock.unlock();
+            }
             chat.edit(ref, content);
             e.failingSince = null;
         } catch (RuntimeException ex) {
-            requeue(e, content, now, ex);
+            requeue(e, draw, now, ex);
         }
     }
 
@@ -187,7 +206,7 @@ public class ThreadWriter implements AutoCloseable {
         log.warn("Could not post to chat, will try again: {}", ex.getMessage());
     }
 
-    private void requeue(PendingEdit e, Message content, Instant now, RuntimeException ex) {
+    private void requeue(PendingEdit e, Supplier<Message> draw, Instant now, RuntimeException ex) {
         lock.lock();
         try {
             e.shown = null;
@@ -200,7 +219,7 @@ public class ThreadWriter implements AutoCloseable {
                 return;
             }
             if (e.latest == null) {
-                e.latest = content;
+                e.latest = draw;
             }
         } finally {
             lock.unlock();
@@ -228,10 +247,36 @@ public class ThreadWriter implements AutoCloseable {
         return messages;
     }
 
+    private volatile boolean running;
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * At shutdown, before any bean is destroyed: what is queued is sent at once, while the cards' drawing can
+     * still read the database. The ticker goes on until {@link #close} for what is said after.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        sendAllNow();
+    }
+
     @Override
     public void close() {
         ticker.shutdown();
         // What is still queued at shutdown is sent at once, so no line is lost.
+        sendAllNow();
+    }
+
+    private void sendAllNow() {
         lock.lock();
         try {
             threads.values().forEach(p -> p.lastPost = Instant.EPOCH);

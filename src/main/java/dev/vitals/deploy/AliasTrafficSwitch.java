@@ -27,9 +27,23 @@ class AliasTrafficSwitch implements TrafficSwitch {
                 .map(c -> c.aliases().getOrDefault(env.network(), List.of()).contains(service.name()))
                 .orElseThrow(() -> new IllegalStateException("container " + shortId(to) + " is gone"));
         if (!alreadyServing) {
-            runtime.disconnect(env.engine(), to, env.network());
-            runtime.connect(env.engine(), to, env.network(), List.of(service.name()));
+            attachWithAlias(env, service, to);
         }
+        dropFrom(env, from);
+    }
+
+    @Override
+    public void moveToNew(Environment env, Service service, String from, String to) {
+        attachWithAlias(env, service, to);
+        dropFrom(env, from);
+    }
+
+    private void attachWithAlias(Environment env, Service service, String to) {
+        runtime.disconnect(env.engine(), to, env.network());
+        runtime.connect(env.engine(), to, env.network(), List.of(service.name()));
+    }
+
+    private void dropFrom(Environment env, String from) {
         if (from != null) {
             if (faults.enabled()) {
                 pauseIfAsked();

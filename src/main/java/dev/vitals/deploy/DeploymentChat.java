@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -26,7 +25,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * and its thread, where every step and health transition is told. The card is composed here and only
  * here, from the deployment's record and the {@link CardSection}s other features keep. Status lines and
  * card edits follow the lifecycle's events after they committed, so chat never shows a change that was
- * rolled back; a failed narration stays an incomplete publication and is delivered again.
+ * rolled back; a failed narration stays an incomplete publication and is delivered again. A step's end
+ * marks the card as changed directly, once the pipeline's write of it committed (the card is drawn from
+ * the record when its edit is due, and the writer tries an edit again until chat takes it).
  */
 @Component
 class DeploymentChat {
@@ -37,8 +38,6 @@ class DeploymentChat {
     private final DeploymentStore store;
     private final Catalog catalog;
     private final List<CardSection> sections;
-    // Redraws run on several threads; one at a time, so the last card queued is drawn from the latest record.
-    private final ReentrantLock drawing = new ReentrantLock();
 
     DeploymentChat(ChatPlatform chat, ThreadWriter writer, DeploymentStore store, Catalog catalog,
                    List<CardSection> sections) {
@@ -120,13 +119,20 @@ class DeploymentChat {
         }
     }
 
+    /**
+     * Marks the card as changed. It is drawn when its edit is due, from the record as it is then: a deployment
+     * moving through its steps changes its card several times a second, and only the latest is ever shown.
+     */
     void refreshCard(String deploymentId) {
-        drawing.lock();
-        try {
-            store.find(deploymentId).filter(d -> d.cardMessage() != null)
-                    .ifPresent(d -> writer.editCard(new MessageRef(d.cardMessage(), d.cardChannel(), null), card(d)));
-        } finally {
-            drawing.unlock();
+        store.find(deploymentId).ifPresent(this::refreshCard);
+    }
+
+    /** As {@link #refreshCard(String)}, for a record at hand (read again when it does not know its card yet). */
+    void refreshCard(Deployment d) {
+        Deployment known = d.cardMessage() != null ? d : store.find(d.id()).orElse(d);
+        if (known.cardMessage() != null) {
+            writer.editCard(new MessageRef(known.cardMessage(), known.cardChannel(), null),
+                    () -> store.find(known.id()).map(this::card).orElse(null));
         }
     }
 
@@ -138,11 +144,6 @@ class DeploymentChat {
             }
             refreshCard(d.id());
         });
-    }
-
-    @ApplicationModuleListener
-    void on(DeploymentStepFinished e) {
-        refreshCard(e.deploymentId());
     }
 
     private static String statusLine(DeploymentStatusChanged e) {

@@ -2,6 +2,8 @@ package dev.vitals.deploy;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
@@ -100,18 +102,40 @@ class DeploymentLifecycle {
                 d.status(), d.requestedBy(), d.detail(), d.createdAt()));
     }
 
-    /** A step's end, recorded and announced together. */
-    void stepFinished(Deployment d, int seq, String step, StepRecord.StepStatus status, String detail,
-                      Duration took, java.time.Instant ended) {
+    /** What the pipeline records of a step it is past: its end, or that it had nothing to do. */
+    sealed interface StepMark {
+        String step();
+
+        /** {@code threadOutput}: what the step's failure adds to the thread beyond its detail ("" for none). */
+        record Ended(int seq, String step, StepRecord.StepStatus status, String detail, Duration took, Instant at,
+                     String threadOutput) implements StepMark {
+        }
+
+        /** A step with nothing to do: started and ended at one moment. */
+        record Skipped(String step, String detail, Instant at) implements StepMark {
+        }
+    }
+
+    /**
+     * What lies between two steps, in one transaction: the steps {@code behind}, each recorded with its event,
+     * and the start of {@code next} (none when null). Returns the started step's seq, 0 when none started.
+     */
+    int advance(Deployment d, List<StepMark> behind, String next, Instant at) {
+        for (StepMark mark : behind) {
+            switch (mark) {
+                case StepMark.Ended e -> stepFinished(d, e.seq(), e.step(), e.status(), e.detail(), e.took(), e.at());
+                case StepMark.Skipped s -> stepFinished(d, store.startStep(d.id(), s.step(), s.at()), s.step(),
+                        StepRecord.StepStatus.SKIPPED, s.detail(), Duration.ZERO, s.at());
+            }
+        }
+        return next == null ? 0 : store.startStep(d.id(), next, at);
+    }
+
+    private void stepFinished(Deployment d, int seq, String step, StepRecord.StepStatus status, String detail,
+                              Duration took, Instant ended) {
         store.finishStep(d.id(), seq, status, detail, ended);
         events.publishEvent(new DeploymentStepFinished(d.id(), d.service(), d.environment(), step, status, detail,
                 took, ended));
-    }
-
-    /** A step with nothing to do: started and ended at one moment, recorded with its event in one transaction. */
-    void stepSkipped(Deployment d, String step, String detail, java.time.Instant at) {
-        int seq = store.startStep(d.id(), step, at);
-        stepFinished(d, seq, step, StepRecord.StepStatus.SKIPPED, detail, Duration.ZERO, at);
     }
 
     /** Runs {@code work} once the current transaction committed (at once when there is none). */

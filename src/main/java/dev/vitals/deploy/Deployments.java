@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Deployments as the rest of Vitals sees them: request, start once signed off, cancel, roll back,
@@ -35,11 +36,13 @@ public class Deployments {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Leadership leadership;
+    private final TransactionTemplate tx;
 
     Deployments(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                 PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
                 List<SignOffGate> gates, ApplicationEventPublisher events, Clock clock,
-                Leadership leadership) {
+                Leadership leadership, TransactionTemplate tx) {
+        this.tx = tx;
         this.leadership = leadership;
         this.catalog = catalog;
         this.store = store;
@@ -106,8 +109,9 @@ public class Deployments {
         Optional<ContainerRuntime.ImageInfo> image;
         List<ContainerInfo> serving;
         try {
-            image = runtime.image(env.engine(), imageRef);
+            var asked = SideBySide.start(() -> runtime.image(env.engine(), imageRef));
             serving = live.live(env, service);
+            image = SideBySide.join(asked);
         } catch (EngineUnavailableException e) {
             throw new DeploymentRefused(e.getMessage() + " Nothing was requested.");
         }
@@ -126,24 +130,41 @@ public class Deployments {
         boolean needsSignOff = gates.stream().anyMatch(g -> g.required(draft));
         DeploymentStatus initial = needsSignOff ? DeploymentStatus.PENDING_APPROVAL
                 : r.at() != null && r.at().isAfter(now) ? DeploymentStatus.SCHEDULED : DeploymentStatus.APPROVED;
-        Deployment d = draft.with(initial, rule, now);
-        store.insert(d);
-        d = chat.open(d);
-        lifecycle.announceNew(d);
-        if (initial == DeploymentStatus.APPROVED) {
-            Deployment requested = d;
-            switch (start(d, r.requestedBy())) {
-                case DeploymentLifecycle.Start.Running running -> d = running.deployment();
-                case DeploymentLifecycle.Start.MovedOn movedOn -> d = movedOn.now();
-                case DeploymentLifecycle.Start.LockHeld held -> {
-                    // Another deployment took the lock since the check above: this one ends here, told so,
-                    // rather than starting later behind the requester's back.
-                    String busy = busyMessage(requested.service(), requested.environment(), held.holder());
-                    lifecycle.move(requested, DeploymentStatus.CANCELLED, "vitals", busy + " Request it again then.");
-                    throw new DeploymentRefused(busy + " " + requested.id() + " is cancelled; request it again then.");
-                }
+        return open(draft.with(initial, rule, now), initial == DeploymentStatus.APPROVED, r.requestedBy());
+    }
+
+    /**
+     * Stores a new deployment, posts its card and thread, announces it and, when {@code startNow}, starts it,
+     * all in one transaction: what is requested and its start (with its lock) commit together. People may see
+     * the card before that commit; {@link #find} waits for it.
+     */
+    private Deployment open(Deployment d, boolean startNow, String actor) {
+        Object opened = tx.execute(status -> {
+            Deployment stored = chat.open(insert(d));
+            lifecycle.announceNew(stored);
+            if (!startNow) {
+                return stored;
             }
+            return switch (start(stored, actor)) {
+                case DeploymentLifecycle.Start.Running running -> running.deployment();
+                case DeploymentLifecycle.Start.MovedOn movedOn -> movedOn.now();
+                case DeploymentLifecycle.Start.LockHeld held -> {
+                    // Another deployment took the lock since the check: this one ends here, told so, rather
+                    // than starting later behind the requester's back. Refused once that is committed.
+                    String busy = busyMessage(stored.service(), stored.environment(), held.holder());
+                    lifecycle.move(stored, DeploymentStatus.CANCELLED, "vitals", busy + " Request it again then.");
+                    yield new DeploymentRefused(busy + " " + stored.id() + " is cancelled; request it again then.");
+                }
+            };
+        });
+        if (opened instanceof DeploymentRefused refused) {
+            throw refused;
         }
+        return (Deployment) opened;
+    }
+
+    private Deployment insert(Deployment d) {
+        store.insert(d);
         return d;
     }
 
@@ -323,22 +344,8 @@ public class Deployments {
                 image, runs.digest(), risk, service.strategy(), DeploymentStatus.APPROVED, r.requestedBy(), r.reason(),
                 null, current, null, null, null, decision.line(), now, now, null, decision.line());
         boolean needsSignOff = gates.stream().anyMatch(g -> g.required(draft));
-        Deployment d = needsSignOff ? draft.with(DeploymentStatus.PENDING_APPROVAL, decision.line(), now) : draft;
-        store.insert(d);
-        d = chat.open(d);
-        lifecycle.announceNew(d);
-        if (needsSignOff) {
-            return d;
-        }
-        return switch (start(d, r.requestedBy())) {
-            case DeploymentLifecycle.Start.Running started -> started.deployment();
-            case DeploymentLifecycle.Start.MovedOn movedOn -> movedOn.now();
-            case DeploymentLifecycle.Start.LockHeld held -> {
-                String busy = busyMessage(d.service(), d.environment(), held.holder());
-                lifecycle.move(d, DeploymentStatus.CANCELLED, "vitals", busy);
-                throw new DeploymentRefused(busy);
-            }
-        };
+        return open(needsSignOff ? draft.with(DeploymentStatus.PENDING_APPROVAL, decision.line(), now) : draft,
+                !needsSignOff, r.requestedBy());
     }
 
     /** Containers of the target version kept off the traffic path, the running ones first, newest first. */

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ import org.springframework.stereotype.Component;
 class PipelineRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelineRunner.class);
 
+    private final DeploymentChat chat;
     private final DeploymentStore store;
     private final DeploymentLifecycle lifecycle;
     private final ContainerRuntime runtime;
@@ -66,8 +68,9 @@ class PipelineRunner implements AutoCloseable {
 
     PipelineRunner(DeploymentStore store, DeploymentLifecycle lifecycle, ContainerRuntime runtime,
                    TrafficSwitch traffic, ApplicationEventPublisher events, Clock clock, RunJournal journal,
-                   FaultInjection faults, Leadership leadership, EngineState engineState) {
+                   FaultInjection faults, Leadership leadership, EngineState engineState, DeploymentChat chat) {
         this.engineState = engineState;
+        this.chat = chat;
         this.journal = journal;
         this.faults = faults;
         this.leadership = leadership;
@@ -134,33 +137,36 @@ class PipelineRunner implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs the steps from {@code from}. What lies between two steps (the end of the one that ran, the hooks
+     * after it with nothing to do, the start of the next) is recorded in one transaction, and told in chat
+     * once it is: a crash leaves either the step that ran still RUNNING or the next one started, as before.
+     */
     private Ending runSteps(Run run, List<PipelineStep> steps, int from) throws InterruptedException {
         Deployment d = run.deployment;
+        List<DeploymentLifecycle.StepMark> behind = new ArrayList<>();
         for (int i = from; i < steps.size(); i++) {
             PipelineStep step = steps.get(i);
             if (!leadership.isActive()) {
                 // Another process is (or soon will be) active and reconciles it: leave it RUNNING, as a crash would.
+                advance(run, behind, null);
                 log.warn("Deployment {} stops before {}: this process is no longer the active Vitals", d.id(),
                         step.name());
                 return null;
             }
-            answerLateCancel(run);
             if (run.cancelRequested() && !run.trafficMoved()) {
+                advance(run, behind, null);
+                answerLateCancel(run);
                 undo(run);
                 return new Ending(DeploymentStatus.CANCELLED, "cancelled before " + step.name() + "; " + servingNow(run));
             }
             Optional<String> skipped = step.skipped(run);
             if (skipped.isPresent()) {
-                Instant at = clock.instant();
-                durably("record " + step.name() + " as skipped", () -> {
-                    lifecycle.stepSkipped(d, step.name(), skipped.get(), at);
-                    return null;
-                });
-                run.say("⏭ " + step.name() + ": " + skipped.get());
+                behind.add(new DeploymentLifecycle.StepMark.Skipped(step.name(), skipped.get(), clock.instant()));
                 continue;
             }
-            int seq = durably("record the start of " + step.name(), () -> store.startStep(d.id(), step.name(),
-                    clock.instant()));
+            int seq = advance(run, behind, step.name());
+            answerLateCancel(run);
             faults.pause(run, step.name(), FaultInjection.Point.BEFORE);
             run.say("▶ " + step.name());
             Instant started = clock.instant();
@@ -172,27 +178,52 @@ class PipelineRunner implements AutoCloseable {
                 case StepOutcome.Failed f -> StepStatus.FAILED;
                 case StepOutcome.Skipped s -> StepStatus.SKIPPED;
             };
-            Duration took = Duration.between(started, ended);
-            durably("record the end of " + step.name(), () -> {
-                lifecycle.stepFinished(d, seq, step.name(), status, outcome.detail(), took, ended);
-                return null;
-            });
-            run.say(switch (status) {
-                case SUCCEEDED -> "✅ ";
-                case FAILED -> "❌ ";
-                default -> "⏭ ";
-            } + step.name() + " (" + DurationText.format(took.truncatedTo(ChronoUnit.MILLIS)) + "): "
-                    + outcome.detail());
-            if (outcome instanceof StepOutcome.Failed failed && !failed.threadOutput().isEmpty()) {
-                run.say(failed.threadOutput());
-            }
+            behind.add(new DeploymentLifecycle.StepMark.Ended(seq, step.name(), status, outcome.detail(),
+                    Duration.between(started, ended), ended, outcome instanceof StepOutcome.Failed failed
+                    ? failed.threadOutput() : ""));
             if (outcome instanceof StepOutcome.Failed failed) {
+                advance(run, behind, null);
                 return failSafely(run, step.name() + " failed: " + firstLine(failed.detail()) + ". ");
             }
         }
+        advance(run, behind, null);
         answerLateCancel(run);
         return new Ending(DeploymentStatus.SUCCEEDED, d.service() + " " + d.version() + " is live in "
                 + d.environment() + ".");
+    }
+
+    /**
+     * Records what lies {@code behind} and the start of {@code next} (none when null) in one transaction,
+     * retried while the database does not answer, then tells it in the thread. Returns the started step's seq.
+     */
+    private int advance(Run run, List<DeploymentLifecycle.StepMark> behind, String next) {
+        if (behind.isEmpty() && next == null) {
+            return 0;
+        }
+        Deployment d = run.deployment;
+        int seq = durably(next == null ? "record the end of " + behind.getLast().step()
+                : "record the start of " + next, () -> lifecycle.advance(d, behind, next, clock.instant()));
+        if (behind.stream().anyMatch(DeploymentLifecycle.StepMark.Ended.class::isInstance)) {
+            chat.refreshCard(d); // committed: the card shows the step that ended (and what follows)
+        }
+        for (DeploymentLifecycle.StepMark mark : behind) {
+            switch (mark) {
+                case DeploymentLifecycle.StepMark.Skipped s -> run.say("⏭ " + s.step() + ": " + s.detail());
+                case DeploymentLifecycle.StepMark.Ended e -> {
+                    run.say(switch (e.status()) {
+                        case SUCCEEDED -> "✅ ";
+                        case FAILED -> "❌ ";
+                        default -> "⏭ ";
+                    } + e.step() + " (" + DurationText.format(e.took().truncatedTo(ChronoUnit.MILLIS)) + "): "
+                            + e.detail());
+                    if (!e.threadOutput().isEmpty()) {
+                        run.say(e.threadOutput());
+                    }
+                }
+            }
+        }
+        behind.clear();
+        return seq;
     }
 
     /**

@@ -190,6 +190,12 @@ class Steps {
 
             public StepOutcome execute(Run run) {
                 Deployment d = run.deployment;
+                // the engine's checks side by side, while the database's are made here
+                var ping = SideBySide.start(() -> runtime.ping(run.env.engine()));
+                var foreign = SideBySide.start(() -> refuseUnmanagedAliasHolders(run));
+                var image = SideBySide.start(() -> runtime.image(run.env.engine(), d.imageDigest()));
+                var tagged = d.kind() == Deployment.Kind.DEPLOY
+                        ? SideBySide.start(() -> runtime.image(run.env.engine(), d.image())) : null;
                 Optional<DeploymentStore.Freeze> freeze = store.freeze(d.service(), d.environment());
                 if (freeze.isPresent()) {
                     DeploymentStore.Freeze f = freeze.get();
@@ -208,24 +214,23 @@ class Steps {
                 }
                 String engineVersion;
                 try {
-                    engineVersion = runtime.ping(run.env.engine());
+                    engineVersion = SideBySide.join(ping);
                 } catch (EngineUnavailableException e) {
                     return new StepOutcome.Failed(e.getMessage());
                 }
-                Optional<StepOutcome> foreign = refuseUnmanagedAliasHolders(run);
-                if (foreign.isPresent()) {
-                    return foreign.get();
+                Optional<StepOutcome> refused = SideBySide.join(foreign);
+                if (refused.isPresent()) {
+                    return refused.get();
                 }
-                Optional<ContainerRuntime.ImageInfo> image = runtime.image(run.env.engine(), d.imageDigest());
-                if (image.isEmpty()) {
+                if (SideBySide.join(image).isEmpty()) {
                     return new StepOutcome.Failed("image " + d.image() + " (" + d.shortDigest()
                             + ") is no longer on the engine; request the deployment again once it is.");
                 }
-                if (d.kind() == Deployment.Kind.DEPLOY) {
-                    Optional<ContainerRuntime.ImageInfo> tagged = runtime.image(run.env.engine(), d.image());
-                    if (tagged.isEmpty() || !tagged.get().id().equals(d.imageDigest())) {
+                if (tagged != null) {
+                    Optional<ContainerRuntime.ImageInfo> tag = SideBySide.join(tagged);
+                    if (tag.isEmpty() || !tag.get().id().equals(d.imageDigest())) {
                         return new StepOutcome.Failed("the tag " + d.image() + " now points at "
-                                + tagged.map(i -> Deployment.shortDigest(i.id())).orElse("nothing") + ", not at " + d.shortDigest()
+                                + tag.map(i -> Deployment.shortDigest(i.id())).orElse("nothing") + ", not at " + d.shortDigest()
                                 + " that was requested"
                                 + ". Approvals were for that digest only: request the deployment again.");
                     }
@@ -567,9 +572,15 @@ class Steps {
      */
     private void moveTraffic(Run run, String from, String to) throws InterruptedException {
         checkpoint();
+        // created by this run without the service's name, and not moved to yet: it serves nothing
+        boolean fresh = run.created.contains(to) && run.moves.stream().noneMatch(m -> m.to().equals(to));
         int seq = journal.intend(run.deployment.id(), from, to);
         run.moves.add(new Run.Move(seq, from, to));
-        traffic.move(run.env, run.service, from, to);
+        if (fresh) {
+            traffic.moveToNew(run.env, run.service, from, to);
+        } else {
+            traffic.move(run.env, run.service, from, to);
+        }
         journal.moved(run.deployment.id(), seq, RunJournal.MoveState.DONE);
     }
 

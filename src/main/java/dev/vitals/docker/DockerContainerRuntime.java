@@ -789,9 +789,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     @Override
     public void disconnect(EngineEndpoint engine, String containerId, String network) {
         run(engine, () -> {
-            if (!isOnNetwork(engine, containerId, network)) {
-                return;
-            }
+            // Asked straight away: one that is not attached (or gone) is refused, and that is what was wanted.
             try {
                 client(engine).disconnectFromNetworkCmd()
                         .withContainerId(containerId)

@@ -68,7 +68,8 @@ class PostDeployWatch {
                  Instant nextAt, int checks, String threadChannel, String threadId) {
     }
 
-    @ApplicationModuleListener
+    // Only a success starts a watch; the condition is checked before a delivery is stored at all.
+    @ApplicationModuleListener(condition = "#p0.to().name() == 'SUCCEEDED'")
     void on(DeploymentStatusChanged e) {
         if (e.to() != DeploymentStatus.SUCCEEDED) {
             return;

@@ -29,7 +29,8 @@ class DeploymentIncidents {
         this.deployments = deployments;
     }
 
-    @ApplicationModuleListener
+    // Only moves of an existing deployment: the condition is checked before a delivery is stored at all.
+    @ApplicationModuleListener(condition = "#p0.from() != null")
     void on(DeploymentStatusChanged e) {
         if (e.from() == null) {
             return;

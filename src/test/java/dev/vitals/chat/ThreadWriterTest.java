@@ -64,6 +64,34 @@ class ThreadWriterTest {
     }
 
     @Test
+    void aCardThatChangesManyTimesWithinAnIntervalIsDrawnOnceFromItsLatestState() {
+        MessageRef card = new MessageRef("5", "deploys", null);
+        writer.posted(card, Message.text("APPROVED"));
+        java.util.concurrent.atomic.AtomicInteger draws = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> state = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.Supplier<Message> draw = () -> {
+            draws.incrementAndGet();
+            return Message.text(state.get());
+        };
+        // given a first edit sent, and five changes within the next interval
+        state.set("RUNNING step 1");
+        writer.editCard(card, draw);
+        writer.flushDue();
+        for (int step = 2; step <= 6; step++) {
+            state.set("RUNNING step " + step);
+            writer.editCard(card, draw);
+            writer.flushDue();
+        }
+        assertThat(chat.edits).containsExactly("RUNNING step 1");
+        // when the interval is over
+        clock.advance(Duration.ofSeconds(2));
+        writer.flushDue();
+        // then the card was drawn twice in all, the second time showing the latest state
+        assertThat(chat.edits).containsExactly("RUNNING step 1", "RUNNING step 6");
+        assertThat(draws).hasValue(2);
+    }
+
+    @Test
     void anEditThatChangesNothingIsNotSentAndDoesNotHoldBackTheNextOne() {
         MessageRef card = new MessageRef("4", "deploys", null);
         writer.posted(card, Message.text("PENDING_APPROVAL 0/1"));
