@@ -57,39 +57,51 @@ class DeploymentChat {
     private final Map<String, CountDownLatch> opening = new ConcurrentHashMap<>();
     private static final Duration OPENING_WAIT = Duration.ofSeconds(10);
 
-    /** Posts the card and opens the thread; returns the deployment with their references. */
-    Deployment open(Deployment d) {
+    /**
+     * Posts the card and opens the thread of a deployment whose record does not name them yet; returns it with
+     * their references. Until {@link #stored} is called for it (once the transaction that stores them ended), a
+     * lookup of the deployment or its card waits for that rather than finding nothing. No database connection
+     * is held meanwhile: a busy channel can keep a post waiting for its turn for seconds.
+     */
+    Deployment post(Deployment d) {
         String channel = catalog.environments().get(d.environment()).channels().deploys();
         Message content = card(d);
         MessageRef card = chat.post(channel, content);
-        CountDownLatch stored = new CountDownLatch(1);
-        opening.put(d.id(), stored);
-        opening.put(card.id(), stored);
-        Runnable done = () -> {
-            opening.remove(d.id(), stored);
-            opening.remove(card.id(), stored);
-            stored.countDown();
-        };
-        // Released when the request's transaction ends; without one, once the card is stored below.
-        boolean inTransaction = TransactionSynchronizationManager.isSynchronizationActive();
-        if (inTransaction) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    done.run();
-                }
-            });
-        }
+        CountDownLatch storing = new CountDownLatch(1);
+        opening.put(d.id(), storing);
+        opening.put(card.id(), storing);
         try {
             writer.posted(card, content);
             ThreadRef thread = chat.openThread(card, threadName(d));
-            Deployment withChat = d.withChat(channel, card.id(), thread.id());
-            store.updateChat(withChat);
-            return withChat;
-        } finally {
-            if (!inTransaction) {
-                done.run();
-            }
+            return d.withChat(channel, card.id(), thread.id());
+        } catch (RuntimeException e) {
+            release(d.id(), card.id());
+            throw e;
+        }
+    }
+
+    /**
+     * The transaction that stores the card and thread of {@code posted} (from {@link #post}) has ended, or ends
+     * with the caller's own transaction when there is one: lookups waiting for them go on then.
+     */
+    void stored(Deployment posted) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    release(posted.id(), posted.cardMessage());
+                }
+            });
+        } else {
+            release(posted.id(), posted.cardMessage());
+        }
+    }
+
+    private void release(String deploymentId, String cardId) {
+        CountDownLatch storing = opening.remove(deploymentId);
+        opening.remove(cardId);
+        if (storing != null) {
+            storing.countDown();
         }
     }
 

@@ -134,38 +134,44 @@ public class Deployments {
     }
 
     /**
-     * Stores a new deployment, posts its card and thread, announces it and, when {@code startNow}, starts it,
-     * all in one transaction: what is requested and its start (with its lock) commit together. People may see
-     * the card before that commit; {@link #find} waits for it.
+     * Stores a new deployment (on its own first: a database that does not answer refuses the request before
+     * anything is posted), posts its card and thread outside any transaction, then in one transaction records
+     * them, announces it and, when {@code startNow}, starts it with its lock. People may see the card before
+     * that commit; {@link #find} waits for it.
      */
     private Deployment open(Deployment d, boolean startNow, String actor) {
-        Object opened = tx.execute(status -> {
-            Deployment stored = chat.open(insert(d));
-            lifecycle.announceNew(stored);
-            if (!startNow) {
-                return stored;
-            }
-            return switch (start(stored, actor)) {
-                case DeploymentLifecycle.Start.Running running -> running.deployment();
-                case DeploymentLifecycle.Start.MovedOn movedOn -> movedOn.now();
-                case DeploymentLifecycle.Start.LockHeld held -> {
-                    // Another deployment took the lock since the check: this one ends here, told so, rather
-                    // than starting later behind the requester's back. Refused once that is committed.
-                    String busy = busyMessage(stored.service(), stored.environment(), held.holder());
-                    lifecycle.move(stored, DeploymentStatus.CANCELLED, "vitals", busy + " Request it again then.");
-                    yield new DeploymentRefused(busy + " " + stored.id() + " is cancelled; request it again then.");
-                }
-            };
-        });
+        store.insert(d);
+        Deployment posted = chat.post(d);
+        Object opened;
+        try {
+            opened = tx.execute(status -> openedAndStarted(posted, startNow, actor));
+        } finally {
+            chat.stored(posted);
+        }
         if (opened instanceof DeploymentRefused refused) {
             throw refused;
         }
         return (Deployment) opened;
     }
 
-    private Deployment insert(Deployment d) {
-        store.insert(d);
-        return d;
+    /** Its card recorded, announced and, when {@code startNow}, started: the deployment, or the refusal to throw. */
+    private Object openedAndStarted(Deployment posted, boolean startNow, String actor) {
+        store.updateChat(posted);
+        lifecycle.announceNew(posted);
+        if (!startNow) {
+            return posted;
+        }
+        return switch (start(posted, actor)) {
+            case DeploymentLifecycle.Start.Running running -> running.deployment();
+            case DeploymentLifecycle.Start.MovedOn movedOn -> movedOn.now();
+            case DeploymentLifecycle.Start.LockHeld held -> {
+                // Another deployment took the lock since the check: this one ends here, told so, rather than
+                // starting later behind the requester's back. Refused once that is committed.
+                String busy = busyMessage(posted.service(), posted.environment(), held.holder());
+                lifecycle.move(posted, DeploymentStatus.CANCELLED, "vitals", busy + " Request it again then.");
+                yield new DeploymentRefused(busy + " " + posted.id() + " is cancelled; request it again then.");
+            }
+        };
     }
 
     /** A deployment's sign-off is complete: it starts now, or at its scheduled time. Idempotent. */

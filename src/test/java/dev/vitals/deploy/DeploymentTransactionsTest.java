@@ -205,7 +205,9 @@ class DeploymentTransactionsTest extends VitalsIntegrationTest {
         // given a deployment running a traffic switch that takes a while
         String env = TestCatalog.stagingEnvironment();
         Deployment d = deployments.find(inserted(env, DeploymentStatus.APPROVED).id()).orElseThrow();
-        Deployment withChat = deploymentChat.open(d);
+        Deployment withChat = deploymentChat.post(d);
+        store.updateChat(withChat);
+        deploymentChat.stored(withChat);
         Deployment running = ((DeploymentLifecycle.Start.Running) lifecycle.start(withChat, "alice")).deployment();
         CountDownLatch inSwitch = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
