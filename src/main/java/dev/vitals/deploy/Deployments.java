@@ -142,34 +142,42 @@ public class Deployments {
     private Deployment open(Deployment d, boolean startNow, String actor) {
         store.insert(d);
         Deployment posted = chat.post(d);
-        Object opened;
+        Opened opened;
         try {
             opened = tx.execute(status -> openedAndStarted(posted, startNow, actor));
         } finally {
             chat.stored(posted);
         }
-        if (opened instanceof DeploymentRefused refused) {
-            throw refused;
+        if (opened.refusal() != null) {
+            throw opened.refusal();
         }
-        return (Deployment) opened;
+        return opened.deployment();
     }
 
-    /** Its card recorded, announced and, when {@code startNow}, started: the deployment, or the refusal to throw. */
-    private Object openedAndStarted(Deployment posted, boolean startNow, String actor) {
+    /** What a request's transaction committed: the deployment, or (when it lost the lock) its refusal to throw. */
+    private record Opened(Deployment deployment, DeploymentRefused refusal) {
+        Opened(Deployment deployment) {
+            this(deployment, null);
+        }
+    }
+
+    /** Its card recorded, announced and, when {@code startNow}, started. */
+    private Opened openedAndStarted(Deployment posted, boolean startNow, String actor) {
         store.updateChat(posted);
         lifecycle.announceNew(posted);
         if (!startNow) {
-            return posted;
+            return new Opened(posted);
         }
         return switch (start(posted, actor)) {
-            case DeploymentLifecycle.Start.Running running -> running.deployment();
-            case DeploymentLifecycle.Start.MovedOn movedOn -> movedOn.now();
+            case DeploymentLifecycle.Start.Running running -> new Opened(running.deployment());
+            case DeploymentLifecycle.Start.MovedOn movedOn -> new Opened(movedOn.now());
             case DeploymentLifecycle.Start.LockHeld held -> {
                 // Another deployment took the lock since the check: this one ends here, told so, rather than
                 // starting later behind the requester's back. Refused once that is committed.
                 String busy = busyMessage(posted.service(), posted.environment(), held.holder());
                 lifecycle.move(posted, DeploymentStatus.CANCELLED, "vitals", busy + " Request it again then.");
-                yield new DeploymentRefused(busy + " " + posted.id() + " is cancelled; request it again then.");
+                yield new Opened(posted, new DeploymentRefused(busy + " " + posted.id()
+                        + " is cancelled; request it again then."));
             }
         };
     }
