@@ -144,9 +144,14 @@ public final class ConsoleClient {
 
     /** Like {@link #awaitMessage}, reading as {@code user} (null: only what everyone sees). */
     public Msg awaitMessageSeenBy(String user, String channel, long afterId, Predicate<Msg> match) {
+        return awaitMessageSeenBy(user, channel, afterId, match, Duration.ofMillis(100));
+    }
+
+    /** As {@link #awaitMessageSeenBy(String, String, long, Predicate)}, asking first after {@code poll} and every {@code poll}. */
+    public Msg awaitMessageSeenBy(String user, String channel, long afterId, Predicate<Msg> match, Duration poll) {
         AtomicReference<Msg> found = new AtomicReference<>();
         String path = "/console/api/messages?channel=" + channel + "&after=" + afterId + (user == null ? "" : "&user=" + user);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        await().atMost(Duration.ofSeconds(30)).pollDelay(poll).pollInterval(poll).until(() -> {
             for (Msg m : list(path)) {
                 if (match.test(m)) {
                     found.set(m);

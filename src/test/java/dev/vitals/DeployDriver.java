@@ -75,6 +75,22 @@ public final class DeployDriver {
         return id;
     }
 
+    /**
+     * As {@link #request(String, String)} for a benchmark: the reply is looked for first after {@code poll} and
+     * then every {@code poll}, and nothing else is asked, so that the harness adds no load while Vitals works;
+     * the caller checks the deployment it names once it ended.
+     */
+    public String requestQuietly(String user, String command, Duration poll) {
+        String id = console.say(user, "deploys", command);
+        String reply = console.awaitMessageSeenBy(user, "deploys", Long.parseLong(id),
+                m -> m.author().equals("vitals") && id.equals(m.replyTo()), poll).text();
+        Matcher m = ID.matcher(reply);
+        if (!m.find()) {
+            throw new AssertionError("no deployment id in the reply to " + command + ": " + reply);
+        }
+        return m.group(1);
+    }
+
     public DeploymentView get(String id) {
         ConsoleClient.Response r = console.get("/api/deployments/" + id);
         if (r.status() != 200) {

@@ -40,6 +40,9 @@ public abstract class VitalsIntegrationTest {
         registry.add("vitals.data-dir", () -> "${vitals.test.home:"
                 + Path.of("target", "test-" + TestCatalog.RUN, "home").toAbsolutePath() + "}");
         registry.add("vitals.embedded-database.fresh", () -> "true");
+        // A throw-away database: commits need not wait for the disk, except in the benchmarks (-Pbench), which
+        // measure Vitals as shipped (EmbeddedDatabaseDurabilityTest checks the shipped setting).
+        registry.add("vitals.embedded-database.durable", () -> "${vitals.test.durable-database:false}");
         // Faster than shipped, so tests wait less; a benchmark sets vitals.test.* to measure the shipped ones.
         registry.add("vitals.scheduler-interval", () -> "${vitals.test.scheduler-interval:1s}");
         registry.add("vitals.reconcile-interval", () -> "${vitals.test.reconcile-interval:1s}");

@@ -9,8 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * <ul>
  * <li>{@code vitals.data-dir} ({@code VITALS_HOME}, {@code ~/.vitals}): the embedded PostgreSQL keeps its data
  * in {@code pgdata} under it;</li>
- * <li>{@code vitals.embedded-database.port} (0: any free port) and {@code vitals.embedded-database.fresh}
- * (false; true starts from an empty data directory, for tests and trials);</li>
+ * <li>{@code vitals.embedded-database.port} (0: any free port), {@code vitals.embedded-database.fresh}
+ * (false; true starts from an empty data directory, for tests and trials) and
+ * {@code vitals.embedded-database.durable} (true: a commit returns once it is on disk, as on a server by
+ * default; false only for throw-away databases, as the test suite's);</li>
  * <li>{@code vitals.database.owner-user} / {@code owner-password}: on a server, the role migrations run
  * as.</li>
  * </ul>
@@ -22,7 +24,8 @@ record DatabaseProperties(Path dataDir, @DefaultValue EmbeddedDatabase embeddedD
         dataDir = dataDir == null ? Path.of(System.getProperty("user.home"), ".vitals") : dataDir;
     }
 
-    record EmbeddedDatabase(@DefaultValue("0") int port, @DefaultValue("false") boolean fresh) {
+    record EmbeddedDatabase(@DefaultValue("0") int port, @DefaultValue("false") boolean fresh,
+                            @DefaultValue("true") boolean durable) {
     }
 
     /** {@code vitals.database.owner-user} and {@code owner-password}; blank: migrations run as the datasource user. */

@@ -72,7 +72,7 @@ final class EmbeddedDatabaseStart implements DisposableBean {
                 return;
             }
             DatabaseProperties properties = binder.bind("vitals", DatabaseProperties.class)
-                    .orElseGet(() -> new DatabaseProperties(null, new DatabaseProperties.EmbeddedDatabase(0, false),
+                    .orElseGet(() -> new DatabaseProperties(null, new DatabaseProperties.EmbeddedDatabase(0, false, true),
                             new DatabaseProperties.Owner(null, null)));
             EmbeddedDatabaseStart start = new EmbeddedDatabaseStart(properties);
             beans.registerSingleton(BEAN, start);
@@ -121,6 +121,11 @@ final class EmbeddedDatabaseStart implements DisposableBean {
                     // Stopped by the context (after everything that uses it) or by the watchdog, never by a
                     // shutdown hook of its own racing the context's: a graceful stop finishes its writes.
                     .setRegisterShutdownHook(false);
+            // A commit is on disk when it returns, as on a PostgreSQL server by default (the embedded library
+            // turns both off, as for throw-away test databases): what Vitals recorded before acting on the
+            // engine survives a crash of PostgreSQL or of the machine.
+            String durable = properties.embeddedDatabase().durable() ? "on" : "off";
+            builder.setServerConfig("fsync", durable).setServerConfig("synchronous_commit", durable);
             if (properties.embeddedDatabase().port() > 0) {
                 builder.setPort(properties.embeddedDatabase().port());
             }

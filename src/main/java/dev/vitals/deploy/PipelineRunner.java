@@ -30,6 +30,7 @@ import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -58,6 +59,7 @@ class PipelineRunner implements AutoCloseable {
     private final Map<String, Run> active = new ConcurrentHashMap<>();
     private final RunJournal journal;
     private final FaultInjection faults;
+    private final TransactionTemplate tx;
     /** Database writes of a pipeline: retried with backoff (up to 10 s apart) until the database answers. */
     private final RetryTemplate databaseRetry = new RetryTemplate(RetryPolicy.builder()
             .includes(DataAccessException.class, TransactionException.class)
@@ -68,7 +70,9 @@ class PipelineRunner implements AutoCloseable {
 
     PipelineRunner(DeploymentStore store, DeploymentLifecycle lifecycle, ContainerRuntime runtime,
                    TrafficSwitch traffic, ApplicationEventPublisher events, Clock clock, RunJournal journal,
-                   FaultInjection faults, Leadership leadership, EngineState engineState, DeploymentChat chat) {
+                   FaultInjection faults, Leadership leadership, EngineState engineState, DeploymentChat chat,
+                   TransactionTemplate tx) {
+        this.tx = tx;
         this.engineState = engineState;
         this.chat = chat;
         this.journal = journal;
@@ -95,7 +99,6 @@ class PipelineRunner implements AutoCloseable {
         Deployment d = run.deployment;
         Ending ending;
         try {
-            recordStart(run);
             ending = runSteps(run, steps, from);
         } catch (InterruptedException e) {
             // Vitals is shutting down: the deployment stays RUNNING and is reconciled at the next start.
@@ -121,20 +124,20 @@ class PipelineRunner implements AutoCloseable {
     private record Ending(DeploymentStatus status, String detail) {
     }
 
-    /** What served before and what the run reuses, recorded before any step acts. */
-    private void recordStart(Run run) {
+    /**
+     * What served before and what the run reuses: recorded before any step acts, in the transaction that starts
+     * the first step.
+     */
+    private void recordBeginning(Run run) {
         String id = run.deployment.id();
-        durably("record the containers of " + id, () -> {
-            for (var c : run.previous) {
-                journal.container(id, c.id(), RunJournal.Role.PREVIOUS, c.name());
+        for (var c : run.previous) {
+            journal.container(id, c.id(), RunJournal.Role.PREVIOUS, c.name());
+        }
+        for (String c : run.incoming) {
+            if (!run.created.contains(c)) {
+                journal.container(id, c, RunJournal.Role.REUSED, null);
             }
-            for (String c : run.incoming) {
-                if (!run.created.contains(c)) {
-                    journal.container(id, c, RunJournal.Role.REUSED, null);
-                }
-            }
-            return null;
-        });
+        }
     }
 
     /**
@@ -193,16 +196,24 @@ class PipelineRunner implements AutoCloseable {
     }
 
     /**
-     * Records what lies {@code behind} and the start of {@code next} (none when null) in one transaction,
-     * retried while the database does not answer, then tells it in the thread. Returns the started step's seq.
+     * Records what lies {@code behind} and the start of {@code next} (none when null) in one transaction, the
+     * first time with what the run began with, retried while the database does not answer; then tells it in
+     * the thread. Returns the started step's seq.
      */
     private int advance(Run run, List<DeploymentLifecycle.StepMark> behind, String next) {
-        if (behind.isEmpty() && next == null) {
+        if (behind.isEmpty() && next == null && run.beginningRecorded) {
             return 0;
         }
         Deployment d = run.deployment;
-        int seq = durably(next == null ? "record the end of " + behind.getLast().step()
-                : "record the start of " + next, () -> lifecycle.advance(d, behind, next, clock.instant()));
+        String what = next != null ? "record the start of " + next
+                : behind.isEmpty() ? "record the containers of " + d.id() : "record the end of " + behind.getLast().step();
+        int seq = durably(what, () -> tx.execute(status -> {
+            if (!run.beginningRecorded) {
+                recordBeginning(run);
+            }
+            return lifecycle.advance(d, behind, next, clock.instant());
+        }));
+        run.beginningRecorded = true;
         if (behind.stream().anyMatch(DeploymentLifecycle.StepMark.Ended.class::isInstance)) {
             chat.refreshCard(d); // committed: the card shows the step that ended (and what follows)
         }

@@ -31,6 +31,8 @@ final class Run {
     final List<Move> moves = new ArrayList<>();
     /** Old containers this run stopped (recreate), started again on failure. */
     final List<String> stopped = new ArrayList<>();
+    /** Whether what the run began with ({@link #previous}, reused containers) is recorded; by the pipeline's thread. */
+    boolean beginningRecorded;
     private final Consumer<String> narrator;
     private volatile String cancelledBy;
     private volatile boolean lateCancelAnswered;

@@ -6,9 +6,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Read-only engine calls that one decision needs, made side by side on virtual threads: the decision waits
- * for the slowest of them instead of for all of them in a row. Each call has its own engine timeout, so
- * {@link #join} always returns; it hands back what the call threw, unwrapped.
+ * Calls that do not depend on each other, made side by side on virtual threads: the engine calls one decision
+ * needs, or a record written while the engine acts. Whoever needs them waits for the slowest instead of for
+ * all of them in a row. Each call has its own timeout (the engine's, the database's), so {@link #join} always
+ * returns; it hands back what the call threw, unwrapped.
  */
 final class SideBySide {
     private static final Executor VIRTUAL = work -> Thread.ofVirtual().name("vitals-engine-call").start(work);

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
 
@@ -353,8 +354,8 @@ class Steps {
             public Duration timeout(Run run) { return catalog.deploy().stepTimeout(); }
 
             public StepOutcome execute(Run run) throws InterruptedException {
-                String id = createAndStart(run, 1);
-                return new StepOutcome.Succeeded("started " + containerName(run, id) + " from " + run.deployment.shortDigest());
+                Started started = createAndStart(run, 1);
+                return new StepOutcome.Succeeded("started " + started.name() + " from " + run.deployment.shortDigest());
             }
         };
     }
@@ -400,11 +401,12 @@ class Steps {
                 long t0 = System.nanoTime();
                 String to = run.incoming.getFirst();
                 String from = run.previous.isEmpty() ? null : run.previous.getFirst().id();
+                var page = pageServing(run);
                 moveTraffic(run, from, to);
                 for (ContainerInfo extra : run.previous.stream().skip(1).toList()) {
                     moveTraffic(run, extra.id(), to);
                 }
-                boolean fromPage = offThePage(run, to);
+                boolean fromPage = offThePage(run, SideBySide.join(page), to);
                 long micros = (System.nanoTime() - t0) / 1000;
                 return new StepOutcome.Succeeded(run.service.name() + " is now served by " + run.deployment.version()
                         + (fromPage ? " (from the maintenance page)" : "")
@@ -423,20 +425,22 @@ class Steps {
             }
 
             public StepOutcome execute(Run run) throws InterruptedException {
-                String id = createAndStart(run, replica);
+                Started started = createAndStart(run, replica);
+                String id = started.id();
                 StepOutcome health = awaitHealthy(run, List.of(id));
                 if (!(health instanceof StepOutcome.Succeeded)) {
                     return health;
                 }
                 String from = run.previous.size() >= replica ? run.previous.get(replica - 1).id() : null;
+                var page = pageServing(run);
                 moveTraffic(run, from, id);
-                offThePage(run, id);
+                offThePage(run, SideBySide.join(page), id);
                 if (replica == of) {
                     for (ContainerInfo extra : run.previous.stream().skip(of).toList()) {
                         moveTraffic(run, extra.id(), id);
                     }
                 }
-                return new StepOutcome.Succeeded("replica " + replica + " (" + containerName(run, id) + ") healthy and serving"
+                return new StepOutcome.Succeeded("replica " + replica + " (" + started.name() + ") healthy and serving"
                         + (from == null ? "" : "; an old " + run.previousVersion() + " replica is off the traffic path"));
             }
         };
@@ -584,13 +588,17 @@ class Steps {
         journal.moved(run.deployment.id(), seq, RunJournal.MoveState.DONE);
     }
 
+    /** The maintenance page that serves the service, looked up while the step moves traffic (which leaves pages alone). */
+    private CompletableFuture<Optional<ContainerInfo>> pageServing(Run run) {
+        return SideBySide.start(() -> pages.serving(run.env, run.service));
+    }
+
     /**
      * A maintenance page that still serves beside the new version (the window has ended, or was ended with
      * /maintenance end) leaves the traffic path through the same switch; the maintenance feature removes
      * it. Not a journaled move: undoing the deployment goes back to the live version, never to the page.
      */
-    private boolean offThePage(Run run, String to) throws InterruptedException {
-        Optional<ContainerInfo> page = pages.serving(run.env, run.service);
+    private boolean offThePage(Run run, Optional<ContainerInfo> page, String to) throws InterruptedException {
         if (page.isEmpty()) {
             return false;
         }
@@ -606,7 +614,16 @@ class Steps {
         }
     }
 
-    private String createAndStart(Run run, int replica) throws InterruptedException {
+    /** The container this run created and started: its id and the name it was created with. */
+    private record Started(String id, String name) {
+    }
+
+    /**
+     * Creates and starts the replica's container. It is recorded as this run's while the engine starts it: the
+     * record is for undoing the run, and until it is written the container's deployment label says the same to
+     * reconciliation.
+     */
+    private Started createAndStart(Run run, int replica) throws InterruptedException {
         Deployment d = run.deployment;
         Catalog.Health h = run.service.health();
         HealthCheck check = new HealthCheck(h.command(), h.interval(), h.timeout(), h.retries(), h.startPeriod());
@@ -617,10 +634,23 @@ class Steps {
         String id = runtime.create(run.env.engine(), spec);
         run.created.add(id);
         run.incoming.add(id);
-        journal.container(d.id(), id, RunJournal.Role.CREATED, spec.name());
         checkpoint();
-        runtime.start(run.env.engine(), id);
-        return id;
+        var recorded = SideBySide.start(() -> {
+            journal.container(d.id(), id, RunJournal.Role.CREATED, spec.name());
+            return id;
+        });
+        try {
+            runtime.start(run.env.engine(), id);
+        } catch (RuntimeException e) {
+            try {
+                SideBySide.join(recorded);
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+        SideBySide.join(recorded);
+        return new Started(id, spec.name());
     }
 
     /**
