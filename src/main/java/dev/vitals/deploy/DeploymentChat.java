@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,11 @@ class DeploymentChat {
      * ignoring them.
      */
     private final Map<String, CountDownLatch> opening = new ConcurrentHashMap<>();
+    /**
+     * Cards being posted, whose message ids are not known yet: the chat shows a card (and people react to it)
+     * an instant before its post returns the id. A lookup of an unknown card waits for these too.
+     */
+    private final Set<CountDownLatch> posting = ConcurrentHashMap.newKeySet();
     private static final Duration OPENING_WAIT = Duration.ofSeconds(10);
 
     /**
@@ -66,10 +72,19 @@ class DeploymentChat {
     Deployment post(Deployment d) {
         String channel = catalog.environments().get(d.environment()).channels().deploys();
         Message content = card(d);
-        MessageRef card = chat.post(channel, content);
         CountDownLatch storing = new CountDownLatch(1);
         opening.put(d.id(), storing);
-        opening.put(card.id(), storing);
+        posting.add(storing);
+        MessageRef card;
+        try {
+            card = chat.post(channel, content);
+            opening.put(card.id(), storing);
+        } catch (RuntimeException e) {
+            release(d.id(), null);
+            throw e;
+        } finally {
+            posting.remove(storing);
+        }
         try {
             writer.posted(card, content);
             ThreadRef thread = chat.openThread(card, threadName(d));
@@ -99,7 +114,9 @@ class DeploymentChat {
 
     private void release(String deploymentId, String cardId) {
         CountDownLatch storing = opening.remove(deploymentId);
-        opening.remove(cardId);
+        if (cardId != null) {
+            opening.remove(cardId);
+        }
         if (storing != null) {
             storing.countDown();
         }
@@ -107,15 +124,23 @@ class DeploymentChat {
 
     /**
      * Waits (briefly) until the card or deployment with this id, posted by a transaction still under way, is
-     * committed or rolled back; true if one was. Returns at once for anything else.
+     * committed or rolled back; true if one was. An id not known while cards are being posted may be one of
+     * theirs (shown before their post returned): it waits for those. Returns at once for anything else.
      */
     boolean awaitStored(String id) {
         CountDownLatch stored = opening.get(id);
-        if (stored == null) {
+        List<CountDownLatch> waits = stored != null ? List.of(stored) : List.copyOf(posting);
+        if (waits.isEmpty()) {
             return false;
         }
+        long until = System.nanoTime() + OPENING_WAIT.toNanos();
         try {
-            return stored.await(OPENING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            for (CountDownLatch w : waits) {
+                if (!w.await(until - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
