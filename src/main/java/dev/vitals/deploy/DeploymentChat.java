@@ -64,6 +64,19 @@ class DeploymentChat {
     private static final Duration OPENING_WAIT = Duration.ofSeconds(10);
 
     /**
+     * A request is being opened: from before its record is stored until {@link #stored}, lookups of it wait for
+     * its card and the scheduler leaves it to its request ({@link #isOpening}).
+     */
+    void opening(String deploymentId) {
+        opening.putIfAbsent(deploymentId, new CountDownLatch(1));
+    }
+
+    /** Whether the deployment's request is still storing its card and thread (see {@link #opening}). */
+    boolean isOpening(String deploymentId) {
+        return opening.containsKey(deploymentId);
+    }
+
+    /**
      * Posts the card and opens the thread of a deployment whose record does not name them yet; returns it with
      * their references. Until {@link #stored} is called for it (once the transaction that stores them ended), a
      * lookup of the deployment or its card waits for that rather than finding nothing. No database connection
@@ -72,8 +85,7 @@ class DeploymentChat {
     Deployment post(Deployment d) {
         String channel = catalog.environments().get(d.environment()).channels().deploys();
         Message content = card(d);
-        CountDownLatch storing = new CountDownLatch(1);
-        opening.put(d.id(), storing);
+        CountDownLatch storing = opening.computeIfAbsent(d.id(), k -> new CountDownLatch(1));
         posting.add(storing);
         MessageRef card;
         try {

@@ -39,11 +39,13 @@ class DeploymentScheduler {
     private final Clock clock;
     private final Leadership leadership;
     private final EngineState engineState;
+    private final DeploymentChat chat;
 
     DeploymentScheduler(Catalog catalog, DeploymentStore store, Deployments deployments, DeploymentLifecycle lifecycle,
                         PipelineRunner runner, LiveVersions live, ContainerRuntime runtime, TransactionTemplate tx,
-                        Clock clock, Leadership leadership, EngineState engineState) {
+                        Clock clock, Leadership leadership, EngineState engineState, DeploymentChat chat) {
         this.engineState = engineState;
+        this.chat = chat;
         this.tx = tx;
         this.leadership = leadership;
         this.catalog = catalog;
@@ -96,6 +98,9 @@ class DeploymentScheduler {
         while (true) {
             Optional<Deployment> claimed = tx.execute(t -> store.claimDue(status, now, seen).map(d -> {
                 seen.add(d.id());
+                if (chat.isOpening(d.id())) {
+                    return d; // its request is still storing its card and thread; it starts it itself
+                }
                 if (d.status() == DeploymentStatus.SCHEDULED) {
                     lifecycle.move(d, DeploymentStatus.APPROVED, "vitals", "scheduled time reached")
                             .ifPresent(deployments::startOrWait);

@@ -137,14 +137,18 @@ public class Deployments {
      * Stores a new deployment (on its own first: a database that does not answer refuses the request before
      * anything is posted), posts its card and thread outside any transaction, then in one transaction records
      * them, announces it and, when {@code startNow}, starts it with its lock. People may see the card before
-     * that commit; {@link #find} waits for it.
+     * that commit; {@link #find} waits for it, and the scheduler leaves it alone until then.
      */
     private Deployment open(Deployment d, boolean startNow, String actor) {
-        store.insert(d);
-        Deployment posted = chat.post(d);
+        // The scheduler would otherwise start a signed-off request from its record before it has a card and thread.
+        chat.opening(d.id());
+        Deployment posted = d;
         Opened opened;
         try {
-            opened = tx.execute(status -> openedAndStarted(posted, startNow, actor));
+            store.insert(d);
+            posted = chat.post(d);
+            Deployment withChat = posted;
+            opened = tx.execute(status -> openedAndStarted(withChat, startNow, actor));
         } finally {
             chat.stored(posted);
         }

@@ -17,6 +17,8 @@ import dev.vitals.chat.MessageRef;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -27,18 +29,20 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
 /**
- * A chat shows a card the moment it is posted, an instant before the post returns its message id to Vitals:
- * a ✅ in that instant must wait for the request to be stored, not find "no deployment card" and be lost. The
- * chat here is the real console, with that instant held open: people react before the post returns.
+ * A request between its record and the commit that stores its card and thread, held open here in the real
+ * console's post of the card. A chat shows a card an instant before the post returns its message id to Vitals:
+ * a ✅ in that instant must wait for the request to be stored, not find "no deployment card" and be lost. And
+ * the scheduler, which starts signed-off deployments waiting for their lock, must leave the request to start
+ * itself: started from its record, the pipeline would not know the thread and its first lines would be lost.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class CardSeenBeforeItsPostReturnedTest extends VitalsIntegrationTest {
+class RequestBeingOpenedTest extends VitalsIntegrationTest {
 
     @DynamicPropertySource
     static void ownHome(DynamicPropertyRegistry registry) {
         // A context of its own (the chat is watched), so an embedded PostgreSQL of its own too.
         registry.add("vitals.test.home",
-                () -> Path.of("target", "test-" + TestCatalog.RUN, "card-seen").toAbsolutePath().toString());
+                () -> Path.of("target", "test-" + TestCatalog.RUN, "request-being-opened").toAbsolutePath().toString());
     }
 
     @MockitoSpyBean
@@ -49,6 +53,39 @@ class CardSeenBeforeItsPostReturnedTest extends VitalsIntegrationTest {
     DeploymentStore store;
     @Autowired
     ChatInbound inbound;
+
+    @Test
+    void theSchedulerLeavesARequestWhoseCardIsBeingPostedToItsRequestWhichStartsIt() throws Exception {
+        // given a staging request (no sign-off: it starts at once) whose card takes a while to post
+        String env = TestCatalog.stagingEnvironment();
+        AtomicBoolean armed = new AtomicBoolean(true);
+        AtomicReference<String> statusWhilePosting = new AtomicReference<>();
+        doAnswer(call -> {
+            if (armed.getAndSet(false)) {
+                Matcher id = Pattern.compile("\\*\\*(D-\\d+)\\*\\*").matcher(((Message) call.getArgument(1)).text());
+                assertThat(id.find()).isTrue();
+                // when the scheduler (every second in the tests) ticks three times while the card is being posted
+                try {
+                    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                            .until(() -> store.find(id.group(1)).orElseThrow().status() == DeploymentStatus.APPROVED);
+                    statusWhilePosting.set("APPROVED");
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    statusWhilePosting.set(store.find(id.group(1)).orElseThrow().status().name());
+                }
+            }
+            return call.callRealMethod();
+        }).when(chat).post(anyString(), any(Message.class));
+
+        Deployment d = deployments.request(new Deployments.Request("backend", "v1.4", env, null, null, null, "alice"));
+
+        // then it stayed APPROVED meanwhile (not started from its record), and its request started it, but by its request, which knows its thread
+        assertThat(statusWhilePosting.get()).isEqualTo("APPROVED");
+        await().atMost(Duration.ofMinutes(2)).until(() -> store.find(d.id()).orElseThrow().status().terminal());
+        assertThat(store.find(d.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        String thread = store.find(d.id()).orElseThrow().threadId();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(console.thread(thread)).anyMatch(m -> m.text().contains("▶ preflight")));
+    }
 
     @Test
     void aSignOffOnACardWhosePostHasNotReturnedCountsOnceTheRequestIsStored() throws Exception {
