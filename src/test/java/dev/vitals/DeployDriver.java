@@ -60,11 +60,7 @@ public final class DeployDriver {
         String[] words = command.strip().split("\\s+");
         String service = words.length > 1 ? words[1] : "";
         String reply = console.answer(user, "deploys", command).text();
-        Matcher m = ID.matcher(reply);
-        if (!m.find()) {
-            throw new AssertionError("no deployment id in the reply to " + command + ": " + reply);
-        }
-        String id = m.group(1);
+        String id = idIn(reply, command);
         DeploymentView named = get(id);
         boolean deploy = words[0].equals("/deploy") && words.length > 2;
         if (!named.service().equals(service) || (deploy && !named.version().equals(words[2]))
@@ -84,6 +80,10 @@ public final class DeployDriver {
         String id = console.say(user, "deploys", command);
         String reply = console.awaitMessageSeenBy(user, "deploys", Long.parseLong(id),
                 m -> m.author().equals("vitals") && id.equals(m.replyTo()), poll).text();
+        return idIn(reply, command);
+    }
+
+    private static String idIn(String reply, String command) {
         Matcher m = ID.matcher(reply);
         if (!m.find()) {
             throw new AssertionError("no deployment id in the reply to " + command + ": " + reply);

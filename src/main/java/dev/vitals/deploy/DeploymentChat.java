@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,11 +55,6 @@ class DeploymentChat {
      * ignoring them.
      */
     private final Map<String, CountDownLatch> opening = new ConcurrentHashMap<>();
-    /**
-     * Cards being posted, whose message ids are not known yet: the chat shows a card (and people react to it)
-     * an instant before its post returns the id. A lookup of an unknown card waits for these too.
-     */
-    private final Set<CountDownLatch> posting = ConcurrentHashMap.newKeySet();
     private static final Duration OPENING_WAIT = Duration.ofSeconds(10);
 
     /**
@@ -86,7 +80,6 @@ class DeploymentChat {
         String channel = catalog.environments().get(d.environment()).channels().deploys();
         Message content = card(d);
         CountDownLatch storing = opening.computeIfAbsent(d.id(), k -> new CountDownLatch(1));
-        posting.add(storing);
         MessageRef card;
         try {
             card = chat.post(channel, content);
@@ -94,8 +87,6 @@ class DeploymentChat {
         } catch (RuntimeException e) {
             release(d.id(), null);
             throw e;
-        } finally {
-            posting.remove(storing);
         }
         try {
             writer.posted(card, content);
@@ -136,12 +127,13 @@ class DeploymentChat {
 
     /**
      * Waits (briefly) until the card or deployment with this id, posted by a transaction still under way, is
-     * committed or rolled back; true if one was. An id not known while cards are being posted may be one of
-     * theirs (shown before their post returned): it waits for those. Returns at once for anything else.
+     * committed or rolled back; true if one was. An id not known while requests are being opened may be the
+     * card of one of them (a chat shows a card an instant before its post returns the id): it waits for them
+     * all. Returns at once when none is being opened.
      */
     boolean awaitStored(String id) {
         CountDownLatch stored = opening.get(id);
-        List<CountDownLatch> waits = stored != null ? List.of(stored) : List.copyOf(posting);
+        List<CountDownLatch> waits = stored != null ? List.of(stored) : opening.values().stream().distinct().toList();
         if (waits.isEmpty()) {
             return false;
         }
