@@ -68,7 +68,7 @@ class SignOffInputs implements ReactionListener, ButtonListener {
         }
         Optional<Deployment> card = deployments.findByCard(message.id());
         if (card.isEmpty()) {
-            log.debug("{} {} by {} on message {}: no deployment card", added ? "Reaction" : "Reaction taken back", emoji,
+            log.info("{} {} by {} on message {}: no deployment card", added ? "Reaction" : "Reaction taken back", emoji,
                     caller.name(), message.id());
             return;
         }

@@ -41,6 +41,9 @@ public interface ContainerRuntime {
     /** Creates the user-defined bridge network if it does not exist. */
     void ensureNetwork(EngineEndpoint engine, String network);
 
+    /** Whether the engine has a network of exactly this name. */
+    boolean networkExists(EngineEndpoint engine, String network);
+
     /** All containers, running or not, that carry every one of the given labels. */
     List<ContainerInfo> containers(EngineEndpoint engine, Map<String, String> labels);
 

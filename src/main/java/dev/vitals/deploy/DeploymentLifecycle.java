@@ -124,8 +124,10 @@ class DeploymentLifecycle {
         for (StepMark mark : behind) {
             switch (mark) {
                 case StepMark.Ended e -> stepFinished(d, e.seq(), e.step(), e.status(), e.detail(), e.took(), e.at());
-                case StepMark.Skipped s -> stepFinished(d, store.startStep(d.id(), s.step(), s.at()), s.step(),
-                        StepRecord.StepStatus.SKIPPED, s.detail(), Duration.ZERO, s.at());
+                case StepMark.Skipped s -> {
+                    store.skippedStep(d.id(), s.step(), s.detail(), s.at());
+                    finished(d, s.step(), StepRecord.StepStatus.SKIPPED, s.detail(), Duration.ZERO, s.at());
+                }
             }
         }
         return next == null ? 0 : store.startStep(d.id(), next, at);
@@ -134,6 +136,11 @@ class DeploymentLifecycle {
     private void stepFinished(Deployment d, int seq, String step, StepRecord.StepStatus status, String detail,
                               Duration took, Instant ended) {
         store.finishStep(d.id(), seq, status, detail, ended);
+        finished(d, step, status, detail, took, ended);
+    }
+
+    private void finished(Deployment d, String step, StepRecord.StepStatus status, String detail, Duration took,
+                          Instant ended) {
         events.publishEvent(new DeploymentStepFinished(d.id(), d.service(), d.environment(), step, status, detail,
                 took, ended));
     }

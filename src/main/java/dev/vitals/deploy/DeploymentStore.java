@@ -95,11 +95,21 @@ class DeploymentStore {
     }
 
     int startStep(String deploymentId, String name, Instant at) {
-        int seq = jdbc.sql("SELECT COALESCE(MAX(seq), 0) + 1 FROM deployment_step WHERE deployment_id = ?")
-                .param(deploymentId).query(Integer.class).single();
-        jdbc.sql("INSERT INTO deployment_step (deployment_id, seq, name, status, started_at) VALUES (?, ?, ?, 'RUNNING', ?)")
-                .params(deploymentId, seq, name, ts(at)).update();
-        return seq;
+        return jdbc.sql("""
+                        INSERT INTO deployment_step (deployment_id, seq, name, status, started_at)
+                        SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, 'RUNNING', ? FROM deployment_step WHERE deployment_id = ?
+                        RETURNING seq""")
+                .params(deploymentId, name, ts(at), deploymentId).query(Integer.class).single();
+    }
+
+    /** Records a step that was skipped (it had nothing to do) as started and finished at {@code at}. */
+    int skippedStep(String deploymentId, String name, String detail, Instant at) {
+        return jdbc.sql("""
+                        INSERT INTO deployment_step (deployment_id, seq, name, status, detail, started_at, finished_at)
+                        SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, 'SKIPPED', ?, ?, ? FROM deployment_step
+                        WHERE deployment_id = ?
+                        RETURNING seq""")
+                .params(deploymentId, name, detail, ts(at), ts(at), deploymentId).query(Integer.class).single();
     }
 
     void finishStep(String deploymentId, int seq, StepStatus status, String detail, Instant at) {

@@ -37,6 +37,8 @@ public class Deployments {
     private final Clock clock;
     private final Leadership leadership;
     private final TransactionTemplate tx;
+    /** The preflight checks a request began for the deployment it starts at once, until its run takes them. */
+    private final java.util.Map<String, Steps.EngineChecks> begunChecks = new java.util.concurrent.ConcurrentHashMap<>();
 
     Deployments(Catalog catalog, DeploymentStore store, DeploymentLifecycle lifecycle, DeploymentChat chat,
                 PipelineRunner runner, Steps steps, LiveVersions live, ContainerRuntime runtime,
@@ -142,6 +144,11 @@ public class Deployments {
     private Deployment open(Deployment d, boolean startNow, String actor) {
         // The scheduler would otherwise start a signed-off request from its record before it has a card and thread.
         chat.opening(d.id());
+        if (startNow && d.kind() == Deployment.Kind.DEPLOY) {
+            // The preflight's engine checks only read: they are made while the card is posted, for its first step.
+            begunChecks.put(d.id(), steps.engineChecks(d, catalog.environments().get(d.environment()),
+                    catalog.services().get(d.service())));
+        }
         Deployment posted = d;
         Opened opened;
         try {
@@ -151,6 +158,7 @@ public class Deployments {
             opened = tx.execute(status -> openedAndStarted(withChat, startNow, actor));
         } finally {
             chat.stored(posted);
+            begunChecks.remove(d.id());
         }
         if (opened.refusal() != null) {
             throw opened.refusal();
@@ -262,6 +270,7 @@ public class Deployments {
             List<ContainerInfo> previous = live.live(env, service).stream()
                     .sorted(Comparator.comparing(ContainerInfo::name)).toList();
             Run run = new Run(r, env, service, previous, line -> chat.say(r, line));
+            Optional.ofNullable(begunChecks.remove(r.id())).ifPresent(run::withEngineChecks);
             runner.launch(run, r.kind() == Deployment.Kind.ROLLBACK ? rollbackPlan(run) : steps.deploy(run), 0);
         } catch (RuntimeException e) {
             // RUNNING with its lock but no pipeline: reconciliation brings it to a safe end.

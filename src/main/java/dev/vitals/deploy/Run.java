@@ -5,6 +5,7 @@ import dev.vitals.catalog.Catalog.Service;
 import dev.vitals.deploy.ContainerRuntime.ContainerInfo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,11 @@ final class Run {
     /** Whether what the run began with ({@link #previous}, reused containers) is recorded; by the pipeline's thread. */
     boolean beginningRecorded;
     private final Consumer<String> narrator;
+    /**
+     * The preflight's engine checks when the request that started this run began them (while its card was
+     * posted); taken by the preflight, which otherwise begins them itself.
+     */
+    private volatile Steps.EngineChecks engineChecks;
     private volatile String cancelledBy;
     private volatile boolean lateCancelAnswered;
 
@@ -48,6 +54,19 @@ final class Run {
         this.service = service;
         this.previous = List.copyOf(previous);
         this.narrator = narrator;
+    }
+
+    /** Hands the run the preflight's engine checks its request began. */
+    Run withEngineChecks(Steps.EngineChecks begun) {
+        this.engineChecks = begun;
+        return this;
+    }
+
+    /** The engine checks the request began, once: a preflight run again makes its own. */
+    Optional<Steps.EngineChecks> takeEngineChecks() {
+        Steps.EngineChecks begun = engineChecks;
+        engineChecks = null;
+        return Optional.ofNullable(begun);
     }
 
     /** Tells the thread; a failure to tell is logged, never a reason to undo the run. */

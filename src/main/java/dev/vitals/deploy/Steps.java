@@ -191,12 +191,13 @@ class Steps {
 
             public StepOutcome execute(Run run) {
                 Deployment d = run.deployment;
-                // the engine's checks side by side, while the database's are made here
-                var ping = SideBySide.start(() -> runtime.ping(run.env.engine()));
-                var foreign = SideBySide.start(() -> refuseUnmanagedAliasHolders(run));
-                var image = SideBySide.start(() -> runtime.image(run.env.engine(), d.imageDigest()));
-                var tagged = d.kind() == Deployment.Kind.DEPLOY
-                        ? SideBySide.start(() -> runtime.image(run.env.engine(), d.image())) : null;
+                // the engine's checks side by side (begun by the request when the run starts from it), while the
+                // database's are made here
+                EngineChecks checks = run.takeEngineChecks().orElseGet(() -> engineChecks(d, run.env, run.service));
+                var ping = checks.ping();
+                var foreign = checks.foreign();
+                var image = checks.image();
+                var tagged = checks.tagged();
                 Optional<DeploymentStore.Freeze> freeze = store.freeze(d.service(), d.environment());
                 if (freeze.isPresent()) {
                     DeploymentStore.Freeze f = freeze.get();
@@ -227,7 +228,7 @@ class Steps {
                     return new StepOutcome.Failed("image " + d.image() + " (" + d.shortDigest()
                             + ") is no longer on the engine; request the deployment again once it is.");
                 }
-                if (tagged != null) {
+                if (d.kind() == Deployment.Kind.DEPLOY) {
                     Optional<ContainerRuntime.ImageInfo> tag = SideBySide.join(tagged);
                     if (tag.isEmpty() || !tag.get().id().equals(d.imageDigest())) {
                         return new StepOutcome.Failed("the tag " + d.image() + " now points at "
@@ -254,7 +255,9 @@ class Steps {
                             .orElse("None is scheduled: start one with /maintenance start <duration> <reason>"
                                     + " (or plan one with /maintenance schedule), then deploy again."));
                 }
-                runtime.ensureNetwork(run.env.engine(), run.env.network());
+                if (!SideBySide.join(checks.network())) {
+                    runtime.ensureNetwork(run.env.engine(), run.env.network());
+                }
                 return new StepOutcome.Succeeded("engine " + engineVersion + " answers; " + d.image() + " is "
                         + d.shortDigest() + " as requested; " + (run.previous.isEmpty() ? "nothing live yet"
                         : "live now: " + run.previousVersion()));
@@ -275,7 +278,7 @@ class Steps {
             public Duration timeout(Run run) { return Duration.ofMinutes(2); }
 
             public StepOutcome execute(Run run) {
-                return refuseUnmanagedAliasHolders(run).orElseGet(() -> new StepOutcome.Succeeded(
+                return refuseUnmanagedAliasHolders(run.deployment, run.env, run.service).orElseGet(() -> new StepOutcome.Succeeded(
                         "only Vitals' containers answer as " + run.service.name() + " on " + run.env.network()));
             }
         };
@@ -286,15 +289,42 @@ class Steps {
         return n.start().plusSeconds(60).truncatedTo(ChronoUnit.MINUTES).toString();
     }
 
-    private Optional<StepOutcome> refuseUnmanagedAliasHolders(Run run) {
+    /**
+     * The engine's side of a deploy's preflight, each check one call, made side by side. Only reads: they may
+     * begin before the step is recorded as started, and a request that starts its deployment at once begins
+     * them while its card is posted ({@link Run#engineChecks}).
+     */
+    record EngineChecks(CompletableFuture<String> ping, CompletableFuture<Optional<StepOutcome>> foreign,
+                        CompletableFuture<Optional<ContainerRuntime.ImageInfo>> image,
+                        CompletableFuture<Optional<ContainerRuntime.ImageInfo>> tagged,
+                        CompletableFuture<Boolean> network) {
+        EngineChecks {
+            if (tagged == null) {
+                tagged = CompletableFuture.completedFuture(null);
+            }
+        }
+    }
+
+    /** Begins the preflight's engine checks of {@code d}; the tag is looked at for a deploy only. */
+    EngineChecks engineChecks(Deployment d, Catalog.Environment env, Catalog.Service service) {
+        var engine = env.engine();
+        return new EngineChecks(SideBySide.start(() -> runtime.ping(engine)),
+                SideBySide.start(() -> refuseUnmanagedAliasHolders(d, env, service)),
+                SideBySide.start(() -> runtime.image(engine, d.imageDigest())),
+                d.kind() == Deployment.Kind.DEPLOY ? SideBySide.start(() -> runtime.image(engine, d.image())) : null,
+                SideBySide.start(() -> runtime.networkExists(engine, env.network())));
+    }
+
+    private Optional<StepOutcome> refuseUnmanagedAliasHolders(Deployment d, Catalog.Environment env,
+                                                              Catalog.Service svc) {
         // Vitals gives its containers their own service's alias only: of its containers, only the service's
         // in another environment sharing this network can answer as it; any container of someone else can.
-        String service = run.service.name();
+        String service = svc.name();
         java.util.function.Predicate<Map<String, String>> mayHoldTheAlias = labels ->
                 !"true".equals(labels.get(Labels.MANAGED))
-                        || service.equals(labels.get(Labels.SERVICE)) && !run.env.name().equals(labels.get(Labels.ENVIRONMENT));
-        return LiveVersions.unmanagedRefusal(runtime.attachedTo(run.env.engine(), run.env.network(), mayHoldTheAlias),
-                run.env, run.service, run.deployment).map(StepOutcome.Failed::new);
+                        || service.equals(labels.get(Labels.SERVICE)) && !env.name().equals(labels.get(Labels.ENVIRONMENT));
+        return LiveVersions.unmanagedRefusal(runtime.attachedTo(env.engine(), env.network(), mayHoldTheAlias),
+                env, svc, d).map(StepOutcome.Failed::new);
     }
 
     static final int HOOK_OUTPUT_CHARS = 1500;

@@ -316,14 +316,14 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
         creating.lock();
         try {
             engineCall(engine, "create network " + network, () -> {
-                if (networkExists(engine, network)) {
+                if (listedNetwork(engine, network)) {
                     return null;
                 }
                 try {
                     createWithPinnedSubnet(engine, network);
                     log.info("Created network {} on {}", network, engine.host());
                 } catch (ConflictException e) {
-                    if (!networkExists(engine, network)) {
+                    if (!listedNetwork(engine, network)) {
                         throw e;
                     }
                 }
@@ -377,13 +377,18 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
         } catch (DockerException e) {
             // Another network took the subnet meanwhile: an ordinary network still works, without pinned addresses.
             log.warn("Could not pin the subnet of {} ({}); creating it without", network, e.getMessage());
-            if (!networkExists(engine, network)) {
+            if (!listedNetwork(engine, network)) {
                 client.createNetworkCmd().withName(network).withDriver("bridge").withCheckDuplicate(true).exec();
             }
         }
     }
 
-    private boolean networkExists(EngineEndpoint engine, String network) {
+    @Override
+    public boolean networkExists(EngineEndpoint engine, String network) {
+        return engineCall(engine, "look up network " + network, () -> listedNetwork(engine, network));
+    }
+
+    private boolean listedNetwork(EngineEndpoint engine, String network) {
         // the name filter matches substrings: compare exactly
         return client(engine).listNetworksCmd().withNameFilter(network).exec().stream()
                 .anyMatch(n -> network.equals(n.getName()));
@@ -474,7 +479,7 @@ public class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
     @Override
     public List<ContainerInfo> attachedTo(EngineEndpoint engine, String network,
                                           java.util.function.Predicate<Map<String, String>> worthALook) {
-        if (!engineCall(engine, "look up network " + network, () -> networkExists(engine, network))) {
+        if (!networkExists(engine, network)) {
             return List.of();
         }
         List<Container> listed = engineCall(engine, "list containers on network " + network,
