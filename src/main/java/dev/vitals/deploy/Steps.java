@@ -278,7 +278,8 @@ class Steps {
             public Duration timeout(Run run) { return Duration.ofMinutes(2); }
 
             public StepOutcome execute(Run run) {
-                return refuseUnmanagedAliasHolders(run.deployment, run.env, run.service).orElseGet(() -> new StepOutcome.Succeeded(
+                return refuseUnmanagedAliasHolders(run.deployment, run.env, run.service).orElseGet(() ->
+                        new StepOutcome.Succeeded(
                         "only Vitals' containers answer as " + run.service.name() + " on " + run.env.network()));
             }
         };
@@ -292,17 +293,12 @@ class Steps {
     /**
      * The engine's side of a deploy's preflight, each check one call, made side by side. Only reads: they may
      * begin before the step is recorded as started, and a request that starts its deployment at once begins
-     * them while its card is posted ({@link Run#engineChecks}).
+     * them while its card is posted ({@link Run#withEngineChecks}).
      */
     record EngineChecks(CompletableFuture<String> ping, CompletableFuture<Optional<StepOutcome>> foreign,
                         CompletableFuture<Optional<ContainerRuntime.ImageInfo>> image,
                         CompletableFuture<Optional<ContainerRuntime.ImageInfo>> tagged,
                         CompletableFuture<Boolean> network) {
-        EngineChecks {
-            if (tagged == null) {
-                tagged = CompletableFuture.completedFuture(null);
-            }
-        }
     }
 
     /** Begins the preflight's engine checks of {@code d}; the tag is looked at for a deploy only. */
@@ -311,7 +307,8 @@ class Steps {
         return new EngineChecks(SideBySide.start(() -> runtime.ping(engine)),
                 SideBySide.start(() -> refuseUnmanagedAliasHolders(d, env, service)),
                 SideBySide.start(() -> runtime.image(engine, d.imageDigest())),
-                d.kind() == Deployment.Kind.DEPLOY ? SideBySide.start(() -> runtime.image(engine, d.image())) : null,
+                d.kind() == Deployment.Kind.DEPLOY ? SideBySide.start(() -> runtime.image(engine, d.image()))
+                        : CompletableFuture.completedFuture(Optional.empty()),
                 SideBySide.start(() -> runtime.networkExists(engine, env.network())));
     }
 
