@@ -127,27 +127,22 @@ class DeploymentChat {
 
     /**
      * Waits (briefly) until the card or deployment with this id, posted by a transaction still under way, is
-     * committed or rolled back; true if one was. An id not known while requests are being opened may be the
-     * card of one of them (a chat shows a card an instant before its post returns the id): it waits for them
-     * all. Returns at once when none is being opened.
+     * committed or rolled back. An id not known while requests are being opened may be the card of one of them
+     * (a chat shows a card an instant before its post returns the id): it waits for them all. Returns at once
+     * when none is being opened.
      */
-    boolean awaitStored(String id) {
+    void awaitStored(String id) {
         CountDownLatch stored = opening.get(id);
         List<CountDownLatch> waits = stored != null ? List.of(stored) : opening.values().stream().distinct().toList();
-        if (waits.isEmpty()) {
-            return false;
-        }
         long until = System.nanoTime() + OPENING_WAIT.toNanos();
         try {
             for (CountDownLatch w : waits) {
                 if (!w.await(until - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                    return false;
+                    return;
                 }
             }
-            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         }
     }
 

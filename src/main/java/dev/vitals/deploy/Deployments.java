@@ -59,16 +59,28 @@ public class Deployments {
         this.clock = clock;
     }
 
-    /** The deployment; one whose card is being posted right now is waited for until its request commits. */
+    /**
+     * The deployment; one whose card is being posted right now is waited for until its request commits. Not found
+     * at first, it is looked up again after the wait, even when nothing was being opened by then: the request may
+     * have been stored between the first lookup and the wait.
+     */
     public Optional<Deployment> find(String id) {
         Optional<Deployment> d = store.find(id);
-        return d.isEmpty() && chat.awaitStored(id) ? store.find(id) : d;
+        if (d.isPresent()) {
+            return d;
+        }
+        chat.awaitStored(id);
+        return store.find(id);
     }
 
-    /** The deployment whose card this is; a card just posted is waited for until its request commits. */
+    /** The deployment whose card this is; a card just posted is waited for as {@link #find} waits. */
     public Optional<Deployment> findByCard(String messageId) {
         Optional<Deployment> d = store.findByCard(messageId);
-        return d.isEmpty() && chat.awaitStored(messageId) ? store.findByCard(messageId) : d;
+        if (d.isPresent()) {
+            return d;
+        }
+        chat.awaitStored(messageId);
+        return store.findByCard(messageId);
     }
 
     public List<Deployment> search(String service, String environment, String status, int limit) {

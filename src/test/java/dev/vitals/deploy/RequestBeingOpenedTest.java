@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,9 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 /**
  * A request between its record and the commit that stores its card and thread, held open here in the real
  * console's post of the card. A chat shows a card an instant before the post returns its message id to Vitals:
- * a ✅ in that instant must wait for the request to be stored, not find "no deployment card" and be lost. And
+ * a ✅ in that instant must wait for the request to be stored, not find "no deployment card" and be lost; and a
+ * ✅ whose lookup missed the card just before the request was stored must look again, not give up because by then
+ * nothing is being opened any more. And
  * the scheduler, which starts signed-off deployments waiting for their lock, must leave the request to start
  * itself: started from its record, the pipeline would not know the thread and its first lines would be lost.
  */
@@ -47,6 +51,8 @@ class RequestBeingOpenedTest extends VitalsIntegrationTest {
 
     @MockitoSpyBean
     ChatPlatform chat;
+    @MockitoSpyBean
+    DeploymentChat deploymentChat;
     @Autowired
     Deployments deployments;
     @Autowired
@@ -116,6 +122,50 @@ class RequestBeingOpenedTest extends VitalsIntegrationTest {
         reacting.get().join(Duration.ofSeconds(30));
         assertThat(reacting.get().isAlive()).isFalse();
         // and it counts: the deployment no longer waits for sign-off
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(store.find(d.id()).orElseThrow().status()).isNotEqualTo(DeploymentStatus.PENDING_APPROVAL));
+        // (the deployment it started runs to its end, so nothing of it is left running after the test)
+        await().atMost(Duration.ofMinutes(2)).until(() -> store.find(d.id()).orElseThrow().status().terminal());
+    }
+
+    @Test
+    void aSignOffWhoseLookupMissedTheCardJustBeforeTheRequestWasStoredLooksAgainAndCounts() throws Exception {
+        // given a production request (one approver other than the requester) whose card is shown in the chat
+        String env = TestCatalog.productionEnvironment();
+        AtomicBoolean armed = new AtomicBoolean(true);
+        AtomicReference<Thread> reacting = new AtomicReference<>();
+        AtomicReference<String> requested = new AtomicReference<>();
+        CountDownLatch missed = new CountDownLatch(1);
+        doAnswer(call -> {
+            MessageRef card = (MessageRef) call.callRealMethod();
+            if (armed.getAndSet(false)) {
+                Matcher id = Pattern.compile("\\*\\*(D-\\d+)\\*\\*").matcher(((Message) call.getArgument(1)).text());
+                assertThat(id.find()).isTrue();
+                requested.set(id.group(1));
+                // when bob reacts ✅ and his lookup of the card finds nothing (its request is not stored yet)
+                reacting.set(Thread.ofPlatform().name("bob-reacts").start(() -> inbound.reaction(
+                        new Caller("bob", Set.of("deployer", "approver", "devops-lead", "maintainer")), card, "✅", true)));
+                assertThat(missed.await(10, TimeUnit.SECONDS)).as("bob's lookup missed the card").isTrue();
+            }
+            return card;
+        }).when(chat).post(anyString(), any(Message.class));
+        // and the request is stored (and no longer being opened) before his lookup asks whether to wait for it
+        doAnswer(call -> {
+            if (Thread.currentThread().getName().equals("bob-reacts")) {
+                missed.countDown();
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> !deploymentChat.isOpening(requested.get()));
+            }
+            return call.callRealMethod();
+        }).when(deploymentChat).awaitStored(anyString());
+
+        Deployment d = deployments.request(new Deployments.Request("backend", "v1.4", env, Risk.MEDIUM, null, null,
+                "alice"));
+
+        // then his ✅ still counts: the deployment no longer waits for sign-off
+        assertThat(reacting.get()).as("the card was posted").isNotNull();
+        reacting.get().join(Duration.ofSeconds(30));
+        assertThat(reacting.get().isAlive()).isFalse();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(store.find(d.id()).orElseThrow().status()).isNotEqualTo(DeploymentStatus.PENDING_APPROVAL));
         // (the deployment it started runs to its end, so nothing of it is left running after the test)
