@@ -64,6 +64,7 @@ class ChatDispatcher implements ChatInbound {
     public void command(Caller caller, Origin origin, String text, Consumer<Reply> replier) {
         Reply reply;
         boolean accepted = false;
+        boolean onlyRead = false;
         switch (parser.parse(text, vocabulary)) {
             case ParseResult.Refused refused -> reply = Reply.refusal(refused.message());
             case ParseResult.Parsed parsed -> {
@@ -74,22 +75,42 @@ class ChatDispatcher implements ChatInbound {
                     Outcome outcome = run(parsed.command(), caller, origin);
                     reply = outcome.reply();
                     accepted = outcome.accepted();
+                    onlyRead = READ_ONLY.contains(parsed.command().getClass());
                 }
             }
         }
         CommandHandled handled = new CommandHandled(caller.name(), origin.channel(), origin.thread(), text, accepted,
                 firstLine(reply.message().text()), clock.instant());
-        try {
-            // In a transaction, so the event publication registry stores it for the audit log's listener.
-            tx.executeWithoutResult(t -> events.publishEvent(handled));
-        } catch (RuntimeException e) {
-            log.error("Command by {} could not be recorded for the audit log ({})", caller.name(),
-                    e.getClass().getSimpleName());
+        if (onlyRead) {
+            // A command that only reads changed nothing a reader must check: its answer goes first, its record after.
+            replier.accept(reply);
+            if (!recorded(caller, handled)) {
+                replier.accept(new Reply(Message.text("⚠️ Vitals could not record this command for its audit log (its"
+                        + " database is not answering); the answer above stands."),
+                        reply.privately(), false));
+            }
+            return;
+        }
+        if (!recorded(caller, handled)) {
             reply = new Reply(Message.text(reply.message().text() + "\n⚠️ Vitals could not record this command (its database"
                     + " is not answering); check the outcome before relying on it."), reply.privately(), reply.refused());
         }
         replier.accept(reply);
     }
+
+    /** Stores that a command was handled, for the audit log's listener; false when the database did not take it. */
+    private boolean recorded(Caller caller, CommandHandled handled) {
+        try {
+            // In a transaction, so the event publication registry stores it for the audit log's listener.
+            tx.executeWithoutResult(t -> events.publishEvent(handled));
+            return true;
+        } catch (RuntimeException e) {
+            log.error("Command by {} could not be recorded for the audit log ({})", caller.name(),
+                    e.getClass().getSimpleName());
+            return false;
+        }
+    }
+
 
     private record Outcome(Reply reply, boolean accepted) {
     }
