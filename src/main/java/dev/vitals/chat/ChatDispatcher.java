@@ -82,12 +82,17 @@ class ChatDispatcher implements ChatInbound {
         CommandHandled handled = new CommandHandled(caller.name(), origin.channel(), origin.thread(), text, accepted,
                 firstLine(reply.message().text()), clock.instant());
         if (onlyRead) {
-            // A command that only reads changed nothing a reader must check: its answer goes first, its record after.
-            replier.accept(reply);
-            if (!recorded(caller, handled)) {
-                replier.accept(new Reply(Message.text("⚠️ Vitals could not record this command for its audit log (its"
-                        + " database is not answering); the answer above stands."),
-                        reply.privately(), false));
+            // A command that only reads changed nothing a reader must check: its answer goes first, its record after
+            // (also when the answer could not be sent).
+            boolean answered = false;
+            try {
+                replier.accept(reply);
+                answered = true;
+            } finally {
+                if (!recorded(caller, handled) && answered) {
+                    replier.accept(new Reply(Message.text("⚠️ Vitals could not record this command for its audit log"
+                            + " (its database is not answering); the answer above stands."), reply.privately(), false));
+                }
             }
             return;
         }
@@ -110,7 +115,6 @@ class ChatDispatcher implements ChatInbound {
             return false;
         }
     }
-
 
     private record Outcome(Reply reply, boolean accepted) {
     }

@@ -1,6 +1,7 @@
 package dev.vitals.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vitals.catalog.Catalog;
 import dev.vitals.catalog.CatalogLoader;
@@ -44,6 +45,24 @@ class CommandRecordTest {
         assertThat(replies).extracting(r -> r.message().text()).containsExactly("backend: v1.4 since Monday",
                 "⚠️ Vitals could not record this command for its audit log (its database is not answering); the"
                         + " answer above stands.");
+    }
+
+    @Test
+    void aReadOnlyCommandWhoseAnswerCannotBeSentIsRecordedAllTheSame() {
+        // given a database that takes the record, and a chat that refuses the answer
+        List<Object> recorded = new ArrayList<>();
+        ChatDispatcher dispatcher = dispatcher(answering(Command.History.class, "backend: v1.4 since Monday"),
+                recorded::add);
+
+        // when dave asks for a service's history
+        assertThatThrownBy(() -> dispatcher.command(new Caller("dave", Set.of("viewer")), new Origin("deploys", null),
+                "/history backend", reply -> {
+                    throw new IllegalStateException("chat refused the message");
+                })).hasMessage("chat refused the message");
+
+        // then his command is recorded for the audit log anyway
+        assertThat(recorded).singleElement().isInstanceOfSatisfying(CommandHandled.class, h ->
+                assertThat(h.text()).isEqualTo("/history backend"));
     }
 
     @Test
