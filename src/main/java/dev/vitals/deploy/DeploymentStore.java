@@ -95,21 +95,24 @@ class DeploymentStore {
     }
 
     int startStep(String deploymentId, String name, Instant at) {
-        return jdbc.sql("""
-                        INSERT INTO deployment_step (deployment_id, seq, name, status, started_at)
-                        SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, 'RUNNING', ? FROM deployment_step WHERE deployment_id = ?
-                        RETURNING seq""")
-                .params(deploymentId, name, ts(at), deploymentId).query(Integer.class).single();
+        return insertStep(deploymentId, name, StepStatus.RUNNING, null, at, null);
     }
 
     /** Records a step that was skipped (it had nothing to do) as started and finished at {@code at}. */
     int skippedStep(String deploymentId, String name, String detail, Instant at) {
+        return insertStep(deploymentId, name, StepStatus.SKIPPED, detail, at, at);
+    }
+
+    /** The deployment's next step, numbered after its last one in the same statement; returns its number. */
+    private int insertStep(String deploymentId, String name, StepStatus status, String detail, Instant started,
+                           Instant finished) {
         return jdbc.sql("""
                         INSERT INTO deployment_step (deployment_id, seq, name, status, detail, started_at, finished_at)
-                        SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, 'SKIPPED', ?, ?, ? FROM deployment_step
-                        WHERE deployment_id = ?
+                        SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM deployment_step WHERE deployment_id = ?
                         RETURNING seq""")
-                .params(deploymentId, name, detail, ts(at), ts(at), deploymentId).query(Integer.class).single();
+                .params(deploymentId, name, status.name(), detail, ts(started), finished == null ? null : ts(finished),
+                        deploymentId)
+                .query(Integer.class).single();
     }
 
     void finishStep(String deploymentId, int seq, StepStatus status, String detail, Instant at) {

@@ -41,6 +41,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class RequestBeingOpenedTest extends VitalsIntegrationTest {
+    /** The deployment id a card names. */
+    private static final Pattern CARD_ID = Pattern.compile("\\*\\*(D-\\d+)\\*\\*");
 
     @DynamicPropertySource
     static void ownHome(DynamicPropertyRegistry registry) {
@@ -68,7 +70,7 @@ class RequestBeingOpenedTest extends VitalsIntegrationTest {
         AtomicReference<String> statusWhilePosting = new AtomicReference<>();
         doAnswer(call -> {
             if (armed.getAndSet(false)) {
-                Matcher id = Pattern.compile("\\*\\*(D-\\d+)\\*\\*").matcher(((Message) call.getArgument(1)).text());
+                Matcher id = CARD_ID.matcher(((Message) call.getArgument(1)).text());
                 assertThat(id.find()).isTrue();
                 // when the scheduler (every second in the tests) ticks three times while the card is being posted
                 try {
@@ -119,13 +121,8 @@ class RequestBeingOpenedTest extends VitalsIntegrationTest {
         // then his reaction waited for the request rather than finding no card
         assertThat(reacting.get()).as("the card was posted").isNotNull();
         assertThat(waitedForTheRequest).as("the ✅ waits while the card's post has not returned").isTrue();
-        reacting.get().join(Duration.ofSeconds(30));
-        assertThat(reacting.get().isAlive()).isFalse();
         // and it counts: the deployment no longer waits for sign-off
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(store.find(d.id()).orElseThrow().status()).isNotEqualTo(DeploymentStatus.PENDING_APPROVAL));
-        // (the deployment it started runs to its end, so nothing of it is left running after the test)
-        await().atMost(Duration.ofMinutes(2)).until(() -> store.find(d.id()).orElseThrow().status().terminal());
+        signedOffByTheReaction(reacting.get(), d);
     }
 
     @Test
@@ -139,7 +136,7 @@ class RequestBeingOpenedTest extends VitalsIntegrationTest {
         doAnswer(call -> {
             MessageRef card = (MessageRef) call.callRealMethod();
             if (armed.getAndSet(false)) {
-                Matcher id = Pattern.compile("\\*\\*(D-\\d+)\\*\\*").matcher(((Message) call.getArgument(1)).text());
+                Matcher id = CARD_ID.matcher(((Message) call.getArgument(1)).text());
                 assertThat(id.find()).isTrue();
                 requested.set(id.group(1));
                 // when bob reacts ✅ and his lookup of the card finds nothing (its request is not stored yet)
@@ -164,11 +161,18 @@ class RequestBeingOpenedTest extends VitalsIntegrationTest {
 
         // then his ✅ still counts: the deployment no longer waits for sign-off
         assertThat(reacting.get()).as("the card was posted").isNotNull();
-        reacting.get().join(Duration.ofSeconds(30));
-        assertThat(reacting.get().isAlive()).isFalse();
+        signedOffByTheReaction(reacting.get(), d);
+    }
+
+    /**
+     * The reaction has ended and its sign-off counted (the deployment no longer waits for one); the deployment it
+     * started runs to its end, so nothing of it is left running after the test.
+     */
+    private void signedOffByTheReaction(Thread reacting, Deployment d) throws InterruptedException {
+        reacting.join(Duration.ofSeconds(30));
+        assertThat(reacting.isAlive()).isFalse();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(store.find(d.id()).orElseThrow().status()).isNotEqualTo(DeploymentStatus.PENDING_APPROVAL));
-        // (the deployment it started runs to its end, so nothing of it is left running after the test)
         await().atMost(Duration.ofMinutes(2)).until(() -> store.find(d.id()).orElseThrow().status().terminal());
     }
 }
